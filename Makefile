@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# fluxtrace: `make` builds build/fluxtrace (with build/fluxtrace.bpf.o),
+# `make check` runs every test, `make demo` shows a lab, `make bench` measures.
+
+BUILD ?= build
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell gcc -print-multiarch 2>/dev/null || echo $(shell uname -m)-linux-gnu)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+PREFIX ?= /usr/local
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+	  -Wno-unused-parameter -Iinclude -Iuser -I$(BUILD) -MMD -MP \
+	  -DFT_VERSION='"$(VERSION)"' $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LDFLAGS += $(SAN_FLAGS)
+LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
+	      -Ibpf -Iinclude -I/usr/include/$(MULTIARCH) -MMD -MP
+
+BPF_OBJ := $(BUILD)/fluxtrace.bpf.o
+SKEL := $(BUILD)/fluxtrace.skel.h
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/*.c))
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(wildcard tests/unit/*.c))
+BIN := $(BUILD)/fluxtrace
+UNIT_BIN := $(BUILD)/unit-tests
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps check unit integration e2e demo bench vmtest fuzz install clean
+
+all: $(BIN) $(UNIT_BIN)
+
+deps:
+	$(Q)tools/deps.sh
+
+$(BUILD)/bpf/%.tmp.o: bpf/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# Linking through bpftool drops DWARF and checks the object the way libbpf will.
+$(BUILD)/%.bpf.o: $(BUILD)/bpf/%.tmp.o
+	$(call msg,LINK-BPF,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name fluxtrace > $@
+
+$(BUILD)/user/%.o: user/%.c $(SKEL) | $(BUILD)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests/unit
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
+
+$(BIN): $(USER_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests/unit:
+	$(Q)mkdir -p $@
+
+# The test suites: unit (criterion, incl. BPF programs through
+# BPF_PROG_TEST_RUN), integration (namespaces, real traffic), e2e (labs).
+check: deps all
+	$(Q)tools/run-tests.sh $(BUILD)
+
+unit: all
+	$(Q)tools/run-tests.sh $(BUILD) unit
+
+integration: all
+	$(Q)tools/run-tests.sh $(BUILD) integration
+
+e2e: all
+	$(Q)tools/run-tests.sh $(BUILD) e2e
+
+demo: deps all
+	$(Q)tools/lab/demo.sh $(BUILD)
+
+bench: deps all
+	$(Q)tools/bench/run.sh $(BUILD)
+
+vmtest: deps all
+	$(Q)tools/vmtest.sh $(BUILD)
+
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/fluxtrace
+
+clean:
+	rm -rf build build-san
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)

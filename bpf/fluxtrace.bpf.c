@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* fluxtrace entry points: XDP, tc ingress/egress, neighbour tracepoints.
+ * Every program observes only: packets always continue unchanged. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "fluxtrace/events.h"
+#include "parse.bpf.h"
+#include "maps.bpf.h"
+#include "flow.bpf.h"
+#include "neigh.bpf.h"
+
+#define TC_ACT_UNSPEC (-1)	/* == TCX_NEXT: let later filters run */
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u8 hook,
+				      __u32 ifindex, int nonlinear)
+{
+	struct ft_pkt p = {};
+
+	ft_count(FT_CNT_PACKETS);
+	switch (ft_parse(data, data_end, &p)) {
+	case FT_PKT_FLOW:
+		ft_flow_packet(&p, hook, ifindex, len);
+		break;
+	case FT_PKT_ICMP_ERROR:
+		ft_icmp_error(&p, hook, ifindex);
+		break;
+	case FT_PKT_ARP:
+		ft_arp_packet(&p, hook, ifindex);
+		break;
+	case FT_PKT_FRAGMENT:
+		ft_count(FT_CNT_FRAGMENTS);
+		break;
+	case FT_PKT_MALFORMED:
+		/* Headers past the linear part of an skb are not malformed. */
+		ft_count(nonlinear ? FT_CNT_NONLINEAR : FT_CNT_MALFORMED);
+		break;
+	default:
+		ft_count(FT_CNT_NON_IP);
+	}
+}
+
+SEC("xdp")
+int ft_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	ft_packet(data, data_end, data_end - data, FT_HOOK_XDP, ctx->ingress_ifindex, 0);
+	return XDP_PASS;
+}
+
+static __always_inline int ft_tc(struct __sk_buff *skb, __u8 hook)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+
+	ft_packet(data, data_end, skb->len, hook, skb->ifindex,
+		  skb->len > (__u32)(data_end - data));
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int ft_tc_ingress(struct __sk_buff *skb)
+{
+	return ft_tc(skb, FT_HOOK_TC_INGRESS);
+}
+
+SEC("tc")
+int ft_tc_egress(struct __sk_buff *skb)
+{
+	return ft_tc(skb, FT_HOOK_TC_EGRESS);
+}
+
+SEC("raw_tp/neigh_update")
+int BPF_PROG(ft_neigh_update, struct neighbour *n)
+{
+	ft_neigh_before(n);
+	return 0;
+}
+
+SEC("raw_tp/neigh_update_done")
+int BPF_PROG(ft_neigh_update_done, struct neighbour *n)
+{
+	ft_neigh_after(n);
+	return 0;
+}

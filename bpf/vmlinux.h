@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The few kernel-internal types fluxtrace reads, declared by hand with
+ * preserve_access_index so libbpf relocates every field against the
+ * running kernel's BTF (CO-RE). Packet-side types come from the UAPI
+ * headers, which are stable.
+ */
+#ifndef FLUXTRACE_VMLINUX_H
+#define FLUXTRACE_VMLINUX_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct net {
+	struct ns_common ns;
+};
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	int ifindex;
+	possible_net_t nd_net;
+};
+
+struct neigh_table {
+	int family;
+};
+
+struct neighbour {
+	struct neigh_table *tbl;
+	__u8 nud_state;
+	unsigned char ha[32];
+	struct net_device *dev;
+	__u8 primary_key[0];
+};
+
+#pragma clang attribute pop
+
+#endif /* FLUXTRACE_VMLINUX_H */

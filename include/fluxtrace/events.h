@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The event ABI shared by the BPF programs, the loader, the trace file and
+ * the reducers. Includes nothing: the BPF side gets __u8..__u64 from
+ * vmlinux.h, user space from <linux/types.h> included before this file.
+ *
+ * Every record starts with a one-byte type tag and has a fixed size per
+ * type (ft_record_size()); all padding is explicit so the layout is the
+ * same for clang -target bpf and for gcc on x86_64. Records of types
+ * below FT_REC_USER_FIRST come from the kernel; the others are written by
+ * user space into the same stream (interface table changes, counter
+ * snapshots), so a recorded trace carries everything the reducers need.
+ */
+#ifndef FLUXTRACE_EVENTS_H
+#define FLUXTRACE_EVENTS_H
+
+#define FT_ABI_VERSION 1
+
+/* Record type tags. */
+enum ft_rec_type {
+	FT_REC_FLOW_NEW = 1,	/* first packet of a flow */
+	FT_REC_FLOW_PATH = 2,	/* a (side, hook, interface, MAC) not seen before */
+	FT_REC_FLOW_END = 3,	/* first FIN or RST of a side */
+	FT_REC_ICMP_ERROR = 4,	/* ICMP error quoting a tracked flow */
+	FT_REC_ARP = 5,		/* ARP or NDP packet on the wire */
+	FT_REC_NEIGH = 6,	/* neighbour table entry changed */
+	FT_REC_USER_FIRST = 64,
+	FT_REC_IFACE = 64,	/* interface table entry (user space) */
+	FT_REC_FLOW_STATS = 65,	/* flow counters read from the map (user space) */
+	FT_REC_COUNTERS = 66,	/* tracer loss/health counters (user space) */
+};
+
+/* Where a packet was seen. Ingress hooks see the L2 peer as the source
+ * MAC, the egress hook as the destination MAC. */
+enum ft_hook {
+	FT_HOOK_XDP = 1,
+	FT_HOOK_TC_INGRESS = 2,
+	FT_HOOK_TC_EGRESS = 3,
+	FT_HOOK_NEIGH = 4,
+};
+
+#define FT_HOOK_IS_INGRESS(h) ((h) == FT_HOOK_XDP || (h) == FT_HOOK_TC_INGRESS)
+
+enum ft_family {
+	FT_FAMILY_IPV4 = 4,
+	FT_FAMILY_IPV6 = 6,
+};
+
+/*
+ * Canonical flow key: the endpoint that sorts lower (address, then port)
+ * is "a", the other "b", so both directions of a flow share one key.
+ * IPv4 addresses occupy the first 4 bytes of the 16, the rest is zero.
+ * ICMP echo uses the echo identifier as both ports.
+ */
+struct ft_flow_key {
+	__u8 addr_a[16];
+	__u8 addr_b[16];
+	__u16 port_a;		/* host byte order */
+	__u16 port_b;
+	__u8 proto;		/* IPPROTO_* */
+	__u8 family;		/* enum ft_family */
+	__u8 pad[2];
+};
+
+/* Which endpoint of the key sent a packet: side A is addr_a -> addr_b. */
+enum ft_side {
+	FT_SIDE_A = 0,
+	FT_SIDE_B = 1,
+};
+
+/* Who started the flow. */
+enum ft_initiator {
+	FT_INIT_A = 0,
+	FT_INIT_B = 1,
+};
+
+/* ft_flow_event.flags */
+#define FT_FLOW_INIT_SURE 0x01	/* initiator decided by SYN or echo request */
+
+/* TCP flags as on the wire (byte 13 of the header). */
+#define FT_TCP_FIN 0x01
+#define FT_TCP_SYN 0x02
+#define FT_TCP_RST 0x04
+#define FT_TCP_ACK 0x10
+
+/* FT_REC_FLOW_NEW, FT_REC_FLOW_PATH, FT_REC_FLOW_END */
+struct ft_flow_event {
+	__u8 type;
+	__u8 hook;		/* enum ft_hook */
+	__u8 side;		/* enum ft_side of this packet */
+	__u8 initiator;		/* enum ft_initiator */
+	__u32 ifindex;
+	__u64 ts_ns;		/* CLOCK_MONOTONIC */
+	struct ft_flow_key key;
+	__u8 src_mac[6];
+	__u8 dst_mac[6];
+	__u8 tcp_flags;
+	__u8 flags;		/* FT_FLOW_* */
+	__u16 vlan;		/* outer VLAN id, 0 if untagged */
+	__u32 pkt_len;
+};
+
+/* FT_REC_ICMP_ERROR: an ICMP/ICMPv6 error whose quoted header matches a
+ * tracked flow; key is that flow, side the side that sent the quoted
+ * packet. */
+struct ft_icmp_event {
+	__u8 type;
+	__u8 hook;
+	__u8 side;
+	__u8 icmp_type;
+	__u32 ifindex;
+	__u64 ts_ns;
+	struct ft_flow_key key;
+	__u8 from[16];		/* who sent the error */
+	__u8 icmp_code;
+	__u8 family;		/* of the error packet */
+	__u8 pad[6];
+};
+
+/* ft_arp_event.op */
+enum ft_arp_op {
+	FT_ARP_REQUEST = 1,
+	FT_ARP_REPLY = 2,
+	FT_NDP_NS = 135,
+	FT_NDP_NA = 136,
+};
+
+/* ft_arp_event.flags */
+#define FT_ARP_GRATUITOUS 0x01	/* sender IP == target IP (or unsolicited NA) */
+#define FT_ARP_PROBE 0x02	/* sender IP 0.0.0.0 / NDP DAD from :: */
+#define FT_NA_ROUTER 0x10
+#define FT_NA_SOLICITED 0x20
+#define FT_NA_OVERRIDE 0x40
+
+/*
+ * FT_REC_ARP: an ARP or NDP packet. For ARP, sender_* and target_* are the
+ * ARP fields. For NDP, sender_ip is the IPv6 source, target_ip the target
+ * address, sender_mac the link-layer option (source for NS, target for
+ * NA; the Ethernet source when the option is absent) and target_mac zero.
+ * "claimed" is the IP an answer claims: ARP sender_ip, NA target_ip.
+ */
+struct ft_arp_event {
+	__u8 type;
+	__u8 hook;
+	__u8 op;		/* enum ft_arp_op */
+	__u8 flags;		/* FT_ARP_*, FT_NA_* */
+	__u32 ifindex;
+	__u64 ts_ns;
+	__u8 sender_ip[16];
+	__u8 target_ip[16];
+	__u8 sender_mac[6];
+	__u8 target_mac[6];
+	__u8 eth_src[6];
+	__u8 eth_dst[6];
+	__u8 family;		/* enum ft_family */
+	__u8 pad;
+	__u16 vlan;
+	__u32 repeats;		/* identical packets folded into this one */
+};
+
+/* FT_REC_NEIGH: a neighbour entry whose address or state changed. */
+struct ft_neigh_event {
+	__u8 type;
+	__u8 family;		/* enum ft_family */
+	__u8 pad[2];
+	__u32 ifindex;
+	__u64 ts_ns;
+	__u8 ip[16];
+	__u8 old_mac[6];
+	__u8 new_mac[6];
+	__u16 old_state;	/* NUD_* */
+	__u16 new_state;
+};
+
+/* FT_REC_IFACE: one interface the tracer saw, with the hooks attached. */
+#define FT_IFNAMSIZ 16
+#define FT_HOOKBIT(h) (1u << (h))
+struct ft_iface_record {
+	__u8 type;
+	__u8 removed;		/* 1: interface gone */
+	__u8 mac[6];
+	__u32 ifindex;
+	__u32 hooks;		/* FT_HOOKBIT(enum ft_hook) */
+	__u32 netns_ino;
+	__u64 ts_ns;
+	char name[FT_IFNAMSIZ];
+};
+
+/* Per-side counters of one flow as kept in the kernel map. */
+struct ft_side_stats {
+	__u64 pkts_in;		/* seen at an ingress hook */
+	__u64 pkts_out;		/* seen at the egress hook */
+	__u64 bytes_in;
+	__u64 bytes_out;
+	__u64 first_ns;
+	__u64 last_ns;
+	__u8 tcp_flags;		/* OR of all flags seen */
+	__u8 pad[7];
+};
+
+/* FT_REC_FLOW_STATS: counters of one flow, read in batches from the map. */
+struct ft_flow_stats_record {
+	__u8 type;
+	__u8 initiator;
+	__u8 flags;
+	__u8 pad[5];
+	__u64 ts_ns;		/* when read */
+	struct ft_flow_key key;
+	struct ft_side_stats side[2];
+};
+
+/* Tracer health counters (per-CPU array in the kernel, summed by user
+ * space). Every loss has one. */
+enum ft_counter {
+	FT_CNT_PACKETS,		/* packets parsed at any hook */
+	FT_CNT_RINGBUF_FULL,	/* event dropped: ring buffer reserve failed */
+	FT_CNT_FLOW_MAP_FULL,	/* new flow not tracked: map update failed */
+	FT_CNT_ARP_MAP_FULL,	/* ARP dedup entry not stored */
+	FT_CNT_MALFORMED,	/* truncated or malformed header */
+	FT_CNT_NON_IP,		/* neither IP nor ARP: ignored */
+	FT_CNT_ICMP_UNMATCHED,	/* ICMP error quoting an unknown flow */
+	FT_CNT_ARP_FOLDED,	/* ARP/NDP repeats folded in the dedup window */
+	FT_CNT_NEIGH_OTHER_NETNS, /* neighbour updates of other namespaces */
+	FT_CNT_FRAGMENTS,	/* non-first IP fragments: no ports, not tracked */
+	FT_CNT_NONLINEAR,	/* headers outside the skb's linear data: skipped */
+	FT_CNT_MAX,
+};
+
+/* FT_REC_COUNTERS: the summed counters, plus user-space losses. */
+struct ft_counters_record {
+	__u8 type;
+	__u8 pad[7];
+	__u64 ts_ns;
+	__u64 kernel[FT_CNT_MAX];
+	__u64 flows_tracked;	/* entries in the flow map when read */
+	__u64 flow_map_capacity;
+};
+
+#define FT_MAX_RECORD 256
+
+#ifndef __bpf__
+static inline unsigned int ft_record_size(unsigned char type)
+{
+	switch (type) {
+	case FT_REC_FLOW_NEW:
+	case FT_REC_FLOW_PATH:
+	case FT_REC_FLOW_END:
+		return sizeof(struct ft_flow_event);
+	case FT_REC_ICMP_ERROR:
+		return sizeof(struct ft_icmp_event);
+	case FT_REC_ARP:
+		return sizeof(struct ft_arp_event);
+	case FT_REC_NEIGH:
+		return sizeof(struct ft_neigh_event);
+	case FT_REC_IFACE:
+		return sizeof(struct ft_iface_record);
+	case FT_REC_FLOW_STATS:
+		return sizeof(struct ft_flow_stats_record);
+	case FT_REC_COUNTERS:
+		return sizeof(struct ft_counters_record);
+	}
+	return 0;
+}
+#endif
+
+#endif /* FLUXTRACE_EVENTS_H */
