@@ -61,7 +61,7 @@ $(BUILD)/%.bpf.o: $(BUILD)/bpf/%.tmp.o
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name fluxtrace > $@
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
 $(BUILD)/user/%.o: user/%.c $(SKEL) | $(BUILD)/user
 	$(call msg,CC,$@)

@@ -17,22 +17,6 @@ const volatile __u32 ft_netns_ino;		/* neighbour events: only this netns */
 const volatile __u64 ft_arp_window_ns = 1000000000ULL;	/* ARP/NDP repeat folding */
 const volatile __u64 ft_rb_wakeup_bytes = 64 << 10;	/* wake the consumer past this */
 
-/* How many distinct (hook, interface, MAC) paths a flow side remembers;
- * a path beyond these is reported and replaces the oldest. */
-#define FT_PATH_SLOTS 3
-
-/* Kernel-side state of one flow. The counters are updated without atomics:
- * concurrent CPUs may lose an increment, which we accept for speed. */
-struct ft_flow_state {
-	struct ft_side_stats side[2];
-	__u32 paths[2][FT_PATH_SLOTS];	/* path fingerprints per side, 0 = empty */
-	__u8 initiator;
-	__u8 flags;			/* FT_FLOW_* */
-	__u8 icmp_type;			/* last ICMP error reported */
-	__u8 icmp_code;
-	__u32 pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, FT_DEFAULT_MAX_FLOWS);

@@ -17,7 +17,7 @@ void ft_log(enum ft_log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-int ft_libbpf_print(int level, const char *fmt, va_list args)
+int ft_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (ft_log_level < FT_LOG_DEBUG)
 		return 0;

@@ -6,13 +6,14 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <bpf/libbpf.h>
 
 enum ft_log_level { FT_LOG_WARN, FT_LOG_INFO, FT_LOG_DEBUG };
 
 extern enum ft_log_level ft_log_level;
 
 void ft_log(enum ft_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int ft_libbpf_print(int level, const char *fmt, va_list args);
+int ft_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args);
 
 #define pr_warn(...) ft_log(FT_LOG_WARN, __VA_ARGS__)
 #define pr_info(...) ft_log(FT_LOG_INFO, __VA_ARGS__)

@@ -198,6 +198,22 @@ struct ft_side_stats {
 	__u8 pad[7];
 };
 
+/* How many distinct (hook, interface, MAC) paths a flow side remembers;
+ * a path beyond these is reported and replaces the oldest. */
+#define FT_PATH_SLOTS 3
+
+/* Value of the kernel's flow map (key: struct ft_flow_key). Counters are
+ * updated without atomics: concurrent CPUs may lose an increment. */
+struct ft_flow_state {
+	struct ft_side_stats side[2];
+	__u32 paths[2][FT_PATH_SLOTS];	/* path fingerprints per side, 0 = empty */
+	__u8 initiator;
+	__u8 flags;			/* FT_FLOW_* */
+	__u8 icmp_type;			/* last ICMP error reported */
+	__u8 icmp_code;
+	__u32 pad;
+};
+
 /* FT_REC_FLOW_STATS: counters of one flow, read in batches from the map. */
 struct ft_flow_stats_record {
 	__u8 type;

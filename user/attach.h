@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Attaching fluxtrace's programs to interfaces without disturbing anyone
+ * else's: links that die with the process, never a replaced XDP program,
+ * never a deleted qdisc or filter that is not ours. */
+#ifndef FLUXTRACE_ATTACH_H
+#define FLUXTRACE_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <net/if.h>
+#include <linux/types.h>
+
+struct fluxtrace_bpf;
+
+enum ft_xdp_mode {
+	FT_XDP_AUTO,		/* native where the driver has it, else generic */
+	FT_XDP_NATIVE,
+	FT_XDP_GENERIC,
+	FT_XDP_OFF,		/* ingress through tc */
+};
+
+struct ft_iface {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	__u8 mac[6];
+	__u32 hooks;		/* FT_HOOKBIT() of what is attached */
+	int xdp_link;		/* link fds, -1 when not attached */
+	int tc_link[2];		/* [0] ingress, [1] egress: tcx links */
+	bool tc_legacy[2];	/* clsact + cls_bpf filter instead of tcx */
+	bool xdp_generic;	/* XDP runs in generic (skb) mode */
+	bool seen;		/* still present at the last interface scan */
+};
+
+/* Interfaces named in spec ("any" or "a,b,c"); appends to *ifaces. Returns
+ * 0, or -ENODEV after printing which name is unknown and what exists. */
+int ft_ifaces_resolve(const char *spec, struct ft_iface **ifaces, size_t *n);
+/* "any": every up, non-loopback interface of this network namespace. */
+int ft_ifaces_scan_up(struct ft_iface **ifaces, size_t *n);
+
+int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode);
+void ft_detach_iface(struct ft_iface *ifc);
+/* The neighbour tracepoints; links returned for ft_detach_neigh. */
+int ft_attach_neigh(struct fluxtrace_bpf *skel);
+void ft_detach_neigh(struct fluxtrace_bpf *skel);
+
+/* Feature probes for --check and start-up messages. */
+bool ft_kernel_has_tcx(int tc_prog_fd);
+
+#endif /* FLUXTRACE_ATTACH_H */

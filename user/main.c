@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* fluxtrace: options → trace live (attach, consume, report) or replay. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <bpf/libbpf.h>
+#include "fluxtrace/events.h"
+#include "fluxtrace.skel.h"
+#include "attach.h"
+#include "check.h"
+#include "consume.h"
+#include "log.h"
+#include "reduce.h"
+#include "render_events.h"
+#include "session.h"
+#include "tracefile.h"
+
+#ifndef FT_VERSION
+#define FT_VERSION "0.1"
+#endif
+#define MAX_ALLOW 64
+
+struct ft_config {
+	char *ifaces_spec;
+	__u64 duration_ns;
+	__u64 interval_ns;
+	const char *write_path;
+	const char *read_path;
+	bool events, json, check;
+	enum ft_xdp_mode xdp_mode;
+	__u32 max_flows;
+	__u32 ringbuf_size;
+	__u64 oneway_after_ns;
+	const char *allow[MAX_ALLOW + 1];
+	int n_allow;
+};
+
+/* What the report callback needs. */
+struct ft_run {
+	struct ft_config *cfg;
+	struct ft_session session;
+	struct ft_report_ctx report;
+	bool tty;
+};
+
+static const char usage_text[] =
+	"Usage: fluxtrace [options]\n"
+	"Finds return-path asymmetry and ARP flux from inside the kernel.\n\n"
+	"  -i, --interface IF[,IF]  interfaces to trace (default: any = all up, non-loopback)\n"
+	"  -d, --duration SECONDS   stop after this long (default: at SIGINT/SIGTERM)\n"
+	"  -w, --write FILE         record the events to FILE (replay with -r)\n"
+	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin)\n"
+	"      --events             print every event as one line (debugging view)\n"
+	"      --json               print the report as one JSON object\n"
+	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines)\n"
+	"      --xdp-mode MODE      auto (default), native, generic, or off (ingress at tc)\n"
+	"      --max-flows N        flows tracked in the kernel (default 65536)\n"
+	"      --ringbuf-size BYTES event ring buffer, a power of two (default 1048576)\n"
+	"      --oneway-after SECS  requests unanswered this long count as one-way (default 1)\n"
+	"      --allow IP|MAC       never alarm on this address (repeatable)\n"
+	"      --check              say what this kernel and these privileges allow, then exit\n"
+	"  -v, --verbose            show libbpf's messages and the verifier log on errors\n"
+	"  -V, --version            print the version\n"
+	"  -h, --help               this help\n";
+
+static void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fluxtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see 'fluxtrace -h'\n", stderr);
+	exit(2);
+}
+
+/* Whole seconds in [1, 31 days]; anything else is a usage error. */
+static __u64 parse_seconds(const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v == 0 || v > 31UL * 24 * 3600 || arg[0] == '-') {
+		fprintf(stderr, "fluxtrace: bad %s '%s': give whole seconds, e.g. %s 30; "
+			"see 'fluxtrace -h'\n", opt, arg, opt);
+		exit(2);
+	}
+	return v * 1000000000ULL;
+}
+
+static __u32 parse_count(const char *opt, const char *arg, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || v < min || v > max || arg[0] == '-') {
+		fprintf(stderr, "fluxtrace: bad %s '%s': give a number from %lu to %lu; "
+			"see 'fluxtrace -h'\n", opt, arg, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void append_ifaces(struct ft_config *cfg, const char *arg)
+{
+	size_t old = cfg->ifaces_spec ? strlen(cfg->ifaces_spec) : 0;
+	char *spec = realloc(cfg->ifaces_spec, old + strlen(arg) + 2);
+
+	if (!spec)
+		exit(1);
+	if (old)
+		spec[old++] = ',';
+	strcpy(spec + old, arg);
+	cfg->ifaces_spec = spec;
+}
+
+enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK };
+
+static void parse_args(int argc, char **argv, struct ft_config *cfg)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
+		{ "events", no_argument, NULL, OPT_EVENTS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "oneway-after", required_argument, NULL, OPT_ONEWAY },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:d:w:r:vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			append_ifaces(cfg, optarg);
+			break;
+		case 'd':
+			cfg->duration_ns = parse_seconds("-d", optarg);
+			break;
+		case 'w':
+			cfg->write_path = optarg;
+			break;
+		case 'r':
+			cfg->read_path = optarg;
+			break;
+		case OPT_EVENTS:
+			cfg->events = true;
+			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case OPT_INTERVAL:
+			cfg->interval_ns = parse_seconds("--interval", optarg);
+			break;
+		case OPT_XDP_MODE:
+			if (!strcmp(optarg, "auto"))
+				cfg->xdp_mode = FT_XDP_AUTO;
+			else if (!strcmp(optarg, "native"))
+				cfg->xdp_mode = FT_XDP_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				cfg->xdp_mode = FT_XDP_GENERIC;
+			else if (!strcmp(optarg, "off"))
+				cfg->xdp_mode = FT_XDP_OFF;
+			else
+				usage_error("bad --xdp-mode '%s': use auto, native, generic or off",
+					    optarg);
+			break;
+		case OPT_MAX_FLOWS:
+			cfg->max_flows = parse_count("--max-flows", optarg, 64, 1U << 26);
+			break;
+		case OPT_RINGBUF:
+			cfg->ringbuf_size = parse_count("--ringbuf-size", optarg, 4096, 1U << 30);
+			if (cfg->ringbuf_size & (cfg->ringbuf_size - 1))
+				usage_error("bad --ringbuf-size '%s': must be a power of two, e.g. "
+					    "4194304", optarg);
+			break;
+		case OPT_ONEWAY:
+			cfg->oneway_after_ns = parse_seconds("--oneway-after", optarg);
+			break;
+		case OPT_ALLOW:
+			if (cfg->n_allow == MAX_ALLOW)
+				usage_error("too many --allow (at most 64); '%s' not taken", optarg);
+			cfg->allow[cfg->n_allow++] = optarg;
+			break;
+		case OPT_CHECK:
+			cfg->check = true;
+			break;
+		case 'v':
+			ft_log_level = FT_LOG_DEBUG;
+			break;
+		case 'V':
+			printf("fluxtrace %s (event ABI %d)\n", FT_VERSION, FT_ABI_VERSION);
+			exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s' (interfaces go after -i)", argv[optind]);
+	if (cfg->read_path && (cfg->ifaces_spec || cfg->duration_ns || cfg->write_path))
+		usage_error("%s: -r replays a trace; -i, -d and -w apply only when tracing",
+			    cfg->read_path);
+}
+
+static void report(void *ctx, bool final)
+{
+	struct ft_run *run = ctx;
+
+	if (run->cfg->json) {
+		ft_report_json(run->session.reducer, &run->report, stdout);
+	} else {
+		/* The live view redraws in place on a terminal. */
+		if (run->cfg->interval_ns && run->tty)
+			fputs("\033[H\033[2J", stdout);
+		ft_report_text(run->session.reducer, &run->report, stdout);
+	}
+	fflush(stdout);
+	(void)final;
+}
+
+static __s64 mono_to_wall_offset(void)
+{
+	struct timespec wall;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	return (__s64)(wall.tv_sec * 1000000000ULL + wall.tv_nsec) - (__s64)ft_now_ns();
+}
+
+static int replay(struct ft_run *run)
+{
+	struct ft_trace_meta meta = {};
+	struct ft_trace_reader *r;
+	const void *rec;
+	size_t len;
+	char err[512];
+	int status;
+
+	r = ft_trace_open(run->cfg->read_path, &meta, err, sizeof(err));
+	if (!r) {
+		pr_warn("%s\n", err);
+		return 1;
+	}
+	if (run->cfg->events)
+		run->session.printer = ft_event_printer_new(stdout, meta.mono_to_wall_ns);
+	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD)
+		ft_session_record(&run->session, rec, len);
+	if (status == FT_TRACE_ERROR) {
+		pr_warn("%s\n", ft_trace_error(r));
+		ft_trace_close_reader(r);
+		return 1;
+	}
+	if (status == FT_TRACE_TRUNCATED)
+		pr_warn("%s (the trace ends early, e.g. the recording was killed: reporting what "
+			"was intact)\n", ft_trace_error(r));
+
+	run->report.host = meta.host;
+	run->report.source = run->cfg->read_path;
+	run->report.mono_to_wall_ns = meta.mono_to_wall_ns;
+	run->report.host_facts = false;
+	report(run, true);
+	ft_trace_close_reader(r);
+	return 0;
+}
+
+static int open_skeleton(struct ft_config *cfg, struct fluxtrace_bpf **out)
+{
+	struct fluxtrace_bpf *skel;
+	struct stat ns;
+	int err;
+
+	skel = fluxtrace_bpf__open();
+	if (!skel) {
+		err = -errno;
+		pr_warn("cannot open the BPF object: %s\n", strerror(-err));
+		return err;
+	}
+	/* Neighbour tracepoints fire for every namespace: keep ours. */
+	if (!stat("/proc/self/ns/net", &ns))
+		skel->rodata->ft_netns_ino = ns.st_ino;
+	skel->rodata->ft_rb_wakeup_bytes = cfg->ringbuf_size / 8;
+	bpf_map__set_max_entries(skel->maps.ft_flows, cfg->max_flows);
+	bpf_map__set_max_entries(skel->maps.ft_events, cfg->ringbuf_size);
+
+	err = fluxtrace_bpf__load(skel);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			pr_warn("not allowed to load BPF programs: run as root (or with CAP_BPF, "
+				"CAP_PERFMON and CAP_NET_ADMIN)\n");
+		else
+			pr_warn("cannot load the BPF programs: %s%s\n", strerror(-err),
+				ft_log_level < FT_LOG_DEBUG ? " (run with -v for the verifier log)"
+							    : "");
+		fluxtrace_bpf__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+static void iface_record(const struct ft_iface *ifc, bool removed, struct ft_iface_record *r)
+{
+	struct stat ns;
+
+	memset(r, 0, sizeof(*r));
+	r->type = FT_REC_IFACE;
+	r->removed = removed;
+	memcpy(r->mac, ifc->mac, 6);
+	r->ifindex = ifc->ifindex;
+	r->hooks = ifc->hooks;
+	r->netns_ino = stat("/proc/self/ns/net", &ns) ? 0 : ns.st_ino;
+	r->ts_ns = ft_now_ns();
+	snprintf(r->name, sizeof(r->name), "%s", ifc->name);
+}
+
+static int trace(struct ft_run *run)
+{
+	struct ft_config *cfg = run->cfg;
+	struct ft_iface *ifaces = NULL;
+	struct ft_iface_record *records = NULL;
+	struct fluxtrace_bpf *skel = NULL;
+	struct ft_live live = { .epoll_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	size_t n = 0;
+	char names[1024] = "";
+	int err, ret = 1;
+
+	if (ft_preflight())
+		return 1;
+	err = ft_ifaces_resolve(cfg->ifaces_spec ? cfg->ifaces_spec : "any", &ifaces, &n);
+	if (err)
+		goto out;
+	if (!n) {
+		pr_warn("no interface is up in this network namespace; name one with -i\n");
+		goto out;
+	}
+	if (open_skeleton(cfg, &skel))
+		goto out;
+	pr_info("tracking up to %u flows (~%u MiB of kernel memory), %u KiB ring buffer\n",
+		cfg->max_flows,
+		(unsigned)(((__u64)cfg->max_flows *
+			    (sizeof(struct ft_flow_key) + sizeof(struct ft_flow_state) + 64)) >> 20),
+		cfg->ringbuf_size >> 10);
+
+	err = ft_attach_neigh(skel);
+	if (err) {
+		pr_warn("cannot attach the neighbour tracepoints: %s\n", strerror(-err));
+		goto out;
+	}
+	records = calloc(n, sizeof(*records));
+	if (!records)
+		goto out;
+	run->session.printer = cfg->events ? ft_event_printer_new(stdout, run->report.mono_to_wall_ns)
+					   : NULL;
+	for (size_t i = 0; i < n; i++) {
+		err = ft_attach_iface(skel, &ifaces[i], cfg->xdp_mode);
+		if (err) {
+			pr_warn("%s: not traced; stopping (name the interfaces to trace with -i)\n",
+				ifaces[i].name);
+			goto out;
+		}
+		iface_record(&ifaces[i], false, &records[i]);
+		ft_session_record(&run->session, &records[i], sizeof(records[i]));
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
+			 i ? "," : "", ifaces[i].name);
+	}
+
+	if (cfg->write_path) {
+		struct ft_trace_meta meta = {
+			.mono_to_wall_ns = run->report.mono_to_wall_ns,
+			.start_ns = ft_now_ns(),
+			.n_ifaces = n,
+			.ifaces = records,
+		};
+		struct utsname u;
+
+		uname(&u);
+		snprintf(meta.host, sizeof(meta.host), "%s", run->report.host);
+		snprintf(meta.kernel, sizeof(meta.kernel), "%.63s", u.release);
+		run->session.writer = ft_trace_create(cfg->write_path, &meta);
+		if (!run->session.writer) {
+			pr_warn("cannot write '%s': %s (choose another path for -w)\n",
+				cfg->write_path, strerror(errno));
+			goto out;
+		}
+	}
+
+	live.skel = skel;
+	live.session = &run->session;
+	live.duration_ns = cfg->duration_ns;
+	live.interval_ns = cfg->interval_ns;
+	live.report = report;
+	live.report_ctx = run;
+	err = ft_live_open(&live);
+	if (err) {
+		pr_warn("cannot set up the event loop: %s\n", strerror(-err));
+		goto out;
+	}
+	fprintf(stderr, "fluxtrace: tracing %s\n", names);
+	err = ft_live_run(&live);
+
+	/* Detach first so the report covers a closed window. */
+	for (size_t i = 0; i < n; i++)
+		ft_detach_iface(&ifaces[i]);
+	ft_detach_neigh(skel);
+	ft_live_snapshot(&live);
+	if (live.bad_events)
+		pr_warn("%llu malformed ring-buffer records ignored\n",
+			(unsigned long long)live.bad_events);
+	report(run, true);
+	ret = err ? 1 : 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		ft_detach_iface(&ifaces[i]);
+	ft_live_close(&live);
+	if (run->session.writer) {
+		err = ft_trace_close(run->session.writer);
+		if (!err)
+			err = run->session.write_err;
+		if (err) {
+			pr_warn("writing '%s' failed: %s; the trace is incomplete\n", cfg->write_path,
+				strerror(-err));
+			ret = 1;
+		}
+	}
+	fluxtrace_bpf__destroy(skel);
+	free(records);
+	free(ifaces);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct ft_config cfg = {
+		.max_flows = 65536,
+		.ringbuf_size = 1 << 20,
+		.oneway_after_ns = 1000000000ULL,
+	};
+	struct ft_run run = { .cfg = &cfg };
+	struct ft_reduce_opts ropts = FT_REDUCE_OPTS_DEFAULT;
+	char host[256] = "localhost";
+	int ret;
+
+	parse_args(argc, argv, &cfg);
+	libbpf_set_print(ft_libbpf_print);
+	if (cfg.check)
+		return ft_check() ? 1 : 0;
+
+	ropts.oneway_after_ns = cfg.oneway_after_ns;
+	ropts.allow = cfg.allow;
+	run.session.reducer = ft_reducer_new(&ropts);
+	if (!run.session.reducer) {
+		pr_warn("out of memory\n");
+		return 1;
+	}
+	gethostname(host, sizeof(host) - 1);
+	run.tty = isatty(STDOUT_FILENO);
+	run.report.host = host;
+	run.report.source = "live";
+	run.report.mono_to_wall_ns = mono_to_wall_offset();
+	run.report.host_facts = true;
+	run.report.color = run.tty && !cfg.json && !getenv("NO_COLOR");
+
+	ret = cfg.read_path ? replay(&run) : trace(&run);
+	ft_event_printer_free(run.session.printer);
+	ft_reducer_free(run.session.reducer);
+	free(cfg.ifaces_spec);
+	return ret;
+}
