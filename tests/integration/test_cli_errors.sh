@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Command-line misuse gives one clear line on stderr and a non-zero exit,
+# never a crash, a libbpf dump or a hang.
+source "$(dirname "$0")/lib.sh"
+lab_pair
+
+# expect_error EXPECTED_STATUS PATTERN -- ARGS...: runs fluxtrace in NS_A.
+expect_error() {
+	local want=$1 pattern=$2 rc=0
+	shift 3
+	timeout 20 ip netns exec "$NS_A" "$FLUXTRACE" "$@" >"$WORK/o" 2>"$WORK/e" || rc=$?
+	[[ $rc -eq $want ]] || { cat "$WORK/e"; fail "'$*': exit $rc, expected $want"; }
+	[[ $(wc -l <"$WORK/e") -le 2 ]] || { cat "$WORK/e"; fail "'$*': more than a line or two"; }
+	grep -qE -- "$pattern" "$WORK/e" || { cat "$WORK/e"; fail "'$*': message lacks '$pattern'"; }
+	grep -q 'libbpf:' "$WORK/e" && fail "'$*': libbpf output leaked"
+	return 0
+}
+
+expect_error 2 "unknown option '--bogus'.*fluxtrace -h" -- --bogus
+expect_error 2 "bad -d '5x': give whole seconds" -- -d 5x
+expect_error 2 "bad -d '-3'" -- -d -3
+expect_error 2 "option '-d' needs a value" -- -d
+expect_error 2 "bad --xdp-mode 'fast'" -- --xdp-mode fast
+expect_error 2 "ringbuf-size '5000': must be a power of two" -- --ringbuf-size 5000
+expect_error 2 "-r replays a trace" -- -r x.ft -i lo
+expect_error 1 "no interface 'eth9' in this network namespace \(have: .*$IF_A" -- -i eth9
+expect_error 1 "$WORK/missing.ft" -- -r "$WORK/missing.ft"
+mkdir -p "$WORK/ro" && chmod 0555 "$WORK/ro"
+if ! touch "$WORK/ro/probe" 2>/dev/null; then
+	expect_error 1 "cannot write '$WORK/ro/t.ft'.*-w" -- -i "$IF_A" -d 1 -w "$WORK/ro/t.ft"
+fi
+expect_error 1 "cannot write '/proc/t.ft'" -- -i "$IF_A" -d 1 -w /proc/t.ft
+# Not root: a clear line, before anything is loaded.
+if id nobody >/dev/null 2>&1; then
+	rc=0
+	ip netns exec "$NS_A" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		--inh-caps=-all "$FLUXTRACE" -i "$IF_A" -d 1 2>"$WORK/e" || rc=$?
+	[[ $rc -eq 1 ]] && grep -q "needs root" "$WORK/e" || { cat "$WORK/e"; fail "unprivileged run: $rc"; }
+fi
+echo ok
