@@ -228,15 +228,18 @@ static int attach_tc_legacy(int prog_fd, struct ft_iface *ifc, int dir)
 	return 0;
 }
 
+/* FLUXTRACE_NO_TCX=1 forces clsact + cls_bpf, as on kernels before 6.6. */
 static int attach_tc(struct fluxtrace_bpf *skel, struct ft_iface *ifc, int dir)
 {
 	struct bpf_program *prog = dir ? skel->progs.ft_tc_egress : skel->progs.ft_tc_ingress;
-	int fd = bpf_link_create(bpf_program__fd(prog), ifc->ifindex,
-				 dir ? BPF_TCX_EGRESS : BPF_TCX_INGRESS, NULL);
-	int err;
+	bool tcx = !getenv("FLUXTRACE_NO_TCX");
+	int fd = -1, err;
 
+	if (tcx)
+		fd = bpf_link_create(bpf_program__fd(prog), ifc->ifindex,
+				     dir ? BPF_TCX_EGRESS : BPF_TCX_INGRESS, NULL);
 	if (fd < 0) {
-		err = -errno;
+		err = tcx ? -errno : -EINVAL;
 		if (err != -EINVAL)
 			goto fail;
 		err = attach_tc_legacy(bpf_program__fd(prog), ifc, dir);

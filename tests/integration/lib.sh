@@ -57,12 +57,13 @@ lab_pair() {
 }
 
 # ft_start NS ARGS...: fluxtrace in NS, stdout to $WORK/out, stderr to
-# $WORK/err; returns once it is tracing (or fails after 20 s).
+# $WORK/err; returns once it is tracing (or fails after 20 s). FT_ENV adds
+# environment variables (e.g. FT_ENV=FLUXTRACE_NO_TCX=1).
 ft_start() {
 	local ns=$1
 	shift
 	: >"$WORK/err"
-	ip netns exec "$ns" "$FLUXTRACE" "$@" >"$WORK/out" 2>"$WORK/err" &
+	ip netns exec "$ns" env ${FT_ENV:-} "$FLUXTRACE" "$@" >"$WORK/out" 2>"$WORK/err" &
 	FT_PID=$!
 	for _ in $(seq 200); do
 		grep -q '^fluxtrace: tracing ' "$WORK/err" && return 0
