@@ -82,6 +82,9 @@ int ft_live_open(struct ft_live *l)
 	ev.data.fd = ring_buffer__epoll_fd(l->rb);
 	if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		return -errno;
+	ev.data.fd = l->watch_fd;
+	if (l->watch_fd >= 0 && epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->watch_fd, &ev))
+		return -errno;
 	return 0;
 }
 
@@ -201,8 +204,6 @@ static void on_tick(struct ft_live *l)
 		l->report(l->report_ctx, false);
 		l->last_report_ns = now;
 	}
-	if (l->tick)
-		l->tick(l->report_ctx);
 }
 
 int ft_live_run(struct ft_live *l)
@@ -222,6 +223,8 @@ int ft_live_run(struct ft_live *l)
 				on_signal(l);
 			else if (evs[i].data.fd == l->timer_fd)
 				on_tick(l);
+			else if (evs[i].data.fd == l->watch_fd)
+				l->on_watch(l->report_ctx);
 			else
 				ring_buffer__consume(l->rb);
 		}

@@ -16,8 +16,9 @@ struct ft_live {
 	__u64 duration_ns;	/* 0: until a signal */
 	__u64 interval_ns;	/* 0: one report at the end */
 	void (*report)(void *ctx, bool final);
-	void (*tick)(void *ctx);	/* optional, every timer tick */
-	void *report_ctx;
+	int watch_fd;		/* optional extra fd (interface changes), -1 if none */
+	void (*on_watch)(void *ctx);
+	void *report_ctx;	/* ctx of the callbacks */
 
 	/* state */
 	struct ring_buffer *rb;

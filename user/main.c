@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "check.h"
 #include "consume.h"
+#include "ifwatch.h"
 #include "log.h"
 #include "reduce.h"
 #include "render_events.h"
@@ -344,27 +345,117 @@ static void iface_record(const struct ft_iface *ifc, bool removed, struct ft_ifa
 	snprintf(r->name, sizeof(r->name), "%s", ifc->name);
 }
 
+/* What is attached where, growing and shrinking with interface churn. */
+struct ft_tracer {
+	struct ft_run *run;
+	struct fluxtrace_bpf *skel;
+	struct ft_iface *ifaces;
+	size_t n;
+	bool any;		/* -i any: trace interfaces that appear */
+	int watch_fd;
+};
+
+static void announce(struct ft_tracer *t, struct ft_iface *ifc, bool removed)
+{
+	struct ft_iface_record r;
+
+	iface_record(ifc, removed, &r);
+	ft_session_record(&t->run->session, &r, sizeof(r));
+}
+
+static struct ft_iface *find_iface(struct ft_tracer *t, int ifindex)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->ifaces[i].ifindex == ifindex)
+			return &t->ifaces[i];
+	return NULL;
+}
+
+/* Interfaces come, go and get renamed while we trace. */
+static void on_link_change(void *ctx, const struct ft_link_change *c)
+{
+	struct ft_tracer *t = ctx;
+	struct ft_iface *ifc = find_iface(t, c->ifindex);
+
+	if (ifc && c->removed) {
+		pr_info("%s: interface gone; no longer traced\n", ifc->name);
+		ft_detach_iface(ifc);
+		announce(t, ifc, true);
+		*ifc = t->ifaces[--t->n];
+	} else if (ifc && c->name[0] && strcmp(c->name, ifc->name)) {
+		pr_info("%s: renamed to %s; its history is kept under the new name\n", ifc->name,
+			c->name);
+		snprintf(ifc->name, sizeof(ifc->name), "%s", c->name);
+		announce(t, ifc, false);
+	} else if (!ifc && t->any && c->up && !c->removed && c->name[0]) {
+		size_t before = t->n;
+
+		if (ft_ifaces_resolve(c->name, &t->ifaces, &t->n) || t->n == before)
+			return;
+		ifc = &t->ifaces[t->n - 1];
+		if (ft_attach_iface(t->skel, ifc, t->run->cfg->xdp_mode)) {
+			t->n--;
+			return;
+		}
+		pr_info("%s: new interface; tracing it\n", ifc->name);
+		announce(t, ifc, false);
+	}
+}
+
+static void on_watch(void *ctx)
+{
+	struct ft_tracer *t = ctx;
+
+	ft_ifwatch_read(t->watch_fd, on_link_change, t);
+}
+
+static struct ft_trace_writer *open_writer(struct ft_tracer *t)
+{
+	struct ft_trace_meta meta = {
+		.mono_to_wall_ns = t->run->report.mono_to_wall_ns,
+		.start_ns = ft_now_ns(),
+		.n_ifaces = t->n,
+	};
+	struct ft_trace_writer *w;
+	struct utsname u;
+
+	meta.ifaces = calloc(t->n, sizeof(*meta.ifaces));
+	if (!meta.ifaces)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		iface_record(&t->ifaces[i], false, &meta.ifaces[i]);
+	uname(&u);
+	snprintf(meta.host, sizeof(meta.host), "%s", t->run->report.host);
+	snprintf(meta.kernel, sizeof(meta.kernel), "%.63s", u.release);
+	w = ft_trace_create(t->run->cfg->write_path, &meta);
+	free(meta.ifaces);
+	return w;
+}
+
+static void report_live(void *ctx, bool final)
+{
+	report(((struct ft_tracer *)ctx)->run, final);
+}
+
 static int trace(struct ft_run *run)
 {
 	struct ft_config *cfg = run->cfg;
-	struct ft_iface *ifaces = NULL;
-	struct ft_iface_record *records = NULL;
-	struct fluxtrace_bpf *skel = NULL;
-	struct ft_live live = { .epoll_fd = -1, .sig_fd = -1, .timer_fd = -1 };
-	size_t n = 0;
+	struct ft_tracer t = { .run = run, .watch_fd = -1 };
+	struct ft_live live = { .epoll_fd = -1, .sig_fd = -1, .timer_fd = -1, .watch_fd = -1 };
 	char names[1024] = "";
 	int err, ret = 1;
 
 	if (ft_preflight())
 		return 1;
-	err = ft_ifaces_resolve(cfg->ifaces_spec ? cfg->ifaces_spec : "any", &ifaces, &n);
+	t.any = !cfg->ifaces_spec || strstr(cfg->ifaces_spec, "any");
+	err = ft_ifaces_resolve(cfg->ifaces_spec ? cfg->ifaces_spec : "any", &t.ifaces, &t.n);
 	if (err)
 		goto out;
-	if (!n) {
+	if (!t.n) {
 		pr_warn("no interface is up in this network namespace; name one with -i\n");
 		goto out;
 	}
-	if (open_skeleton(cfg, &skel))
+	if (open_skeleton(cfg, &t.skel))
 		goto out;
 	pr_info("tracking up to %u flows (~%u MiB of kernel memory), %u KiB ring buffer\n",
 		cfg->max_flows,
@@ -372,42 +463,27 @@ static int trace(struct ft_run *run)
 			    (sizeof(struct ft_flow_key) + sizeof(struct ft_flow_state) + 64)) >> 20),
 		cfg->ringbuf_size >> 10);
 
-	err = ft_attach_neigh(skel);
+	err = ft_attach_neigh(t.skel);
 	if (err) {
 		pr_warn("cannot attach the neighbour tracepoints: %s\n", strerror(-err));
 		goto out;
 	}
-	records = calloc(n, sizeof(*records));
-	if (!records)
-		goto out;
 	run->session.printer = cfg->events ? ft_event_printer_new(stdout, run->report.mono_to_wall_ns)
 					   : NULL;
-	for (size_t i = 0; i < n; i++) {
-		err = ft_attach_iface(skel, &ifaces[i], cfg->xdp_mode);
+	for (size_t i = 0; i < t.n; i++) {
+		err = ft_attach_iface(t.skel, &t.ifaces[i], cfg->xdp_mode);
 		if (err) {
 			pr_warn("%s: not traced; stopping (name the interfaces to trace with -i)\n",
-				ifaces[i].name);
+				t.ifaces[i].name);
 			goto out;
 		}
-		iface_record(&ifaces[i], false, &records[i]);
-		ft_session_record(&run->session, &records[i], sizeof(records[i]));
+		announce(&t, &t.ifaces[i], false);
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s",
-			 i ? "," : "", ifaces[i].name);
+			 i ? "," : "", t.ifaces[i].name);
 	}
-
+	/* The header carries the interface table the reducer already has. */
 	if (cfg->write_path) {
-		struct ft_trace_meta meta = {
-			.mono_to_wall_ns = run->report.mono_to_wall_ns,
-			.start_ns = ft_now_ns(),
-			.n_ifaces = n,
-			.ifaces = records,
-		};
-		struct utsname u;
-
-		uname(&u);
-		snprintf(meta.host, sizeof(meta.host), "%s", run->report.host);
-		snprintf(meta.kernel, sizeof(meta.kernel), "%.63s", u.release);
-		run->session.writer = ft_trace_create(cfg->write_path, &meta);
+		run->session.writer = open_writer(&t);
 		if (!run->session.writer) {
 			pr_warn("cannot write '%s': %s (choose another path for -w)\n",
 				cfg->write_path, strerror(errno));
@@ -415,12 +491,17 @@ static int trace(struct ft_run *run)
 		}
 	}
 
-	live.skel = skel;
+	t.watch_fd = ft_ifwatch_open();
+	if (t.watch_fd < 0)
+		pr_info("not watching for interface changes: %s\n", strerror(-t.watch_fd));
+	live.skel = t.skel;
 	live.session = &run->session;
 	live.duration_ns = cfg->duration_ns;
 	live.interval_ns = cfg->interval_ns;
-	live.report = report;
-	live.report_ctx = run;
+	live.report = report_live;
+	live.watch_fd = t.watch_fd;
+	live.on_watch = on_watch;
+	live.report_ctx = &t;
 	err = ft_live_open(&live);
 	if (err) {
 		pr_warn("cannot set up the event loop: %s\n", strerror(-err));
@@ -430,9 +511,9 @@ static int trace(struct ft_run *run)
 	err = ft_live_run(&live);
 
 	/* Detach first so the report covers a closed window. */
-	for (size_t i = 0; i < n; i++)
-		ft_detach_iface(&ifaces[i]);
-	ft_detach_neigh(skel);
+	for (size_t i = 0; i < t.n; i++)
+		ft_detach_iface(&t.ifaces[i]);
+	ft_detach_neigh(t.skel);
 	ft_live_snapshot(&live);
 	if (live.bad_events)
 		pr_warn("%llu malformed ring-buffer records ignored\n",
@@ -440,9 +521,11 @@ static int trace(struct ft_run *run)
 	report(run, true);
 	ret = err ? 1 : 0;
 out:
-	for (size_t i = 0; i < n; i++)
-		ft_detach_iface(&ifaces[i]);
+	for (size_t i = 0; i < t.n; i++)
+		ft_detach_iface(&t.ifaces[i]);
 	ft_live_close(&live);
+	if (t.watch_fd >= 0)
+		close(t.watch_fd);
 	if (run->session.writer) {
 		err = ft_trace_close(run->session.writer);
 		if (!err)
@@ -453,9 +536,8 @@ out:
 			ret = 1;
 		}
 	}
-	fluxtrace_bpf__destroy(skel);
-	free(records);
-	free(ifaces);
+	fluxtrace_bpf__destroy(t.skel);
+	free(t.ifaces);
 	return ret;
 }
 
