@@ -21,7 +21,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wfo
 	  -Wno-unused-parameter -Iinclude -Iuser -I$(BUILD) -MMD -MP \
 	  -DFT_VERSION='"$(VERSION)"' $(SAN_FLAGS) $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LDFLAGS += $(SAN_FLAGS)
-LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+LDLIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz -lmicrohttpd
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-function \
 	      -Ibpf -Iinclude -I/usr/include/$(MULTIARCH) -MMD -MP
 

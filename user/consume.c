@@ -82,10 +82,20 @@ int ft_live_open(struct ft_live *l)
 	ev.data.fd = ring_buffer__epoll_fd(l->rb);
 	if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		return -errno;
-	ev.data.fd = l->watch_fd;
-	if (l->watch_fd >= 0 && epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, l->watch_fd, &ev))
-		return -errno;
+	for (int i = 0; i < l->n_watch; i++) {
+		ev.data.fd = l->watch[i].fd;
+		if (epoll_ctl(l->epoll_fd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+			return -errno;
+	}
 	return 0;
+}
+
+void ft_live_watch(struct ft_live *l, int fd, void (*ready)(void *ctx))
+{
+	if (fd < 0 || l->n_watch == FT_LIVE_MAX_WATCH)
+		return;
+	l->watch[l->n_watch].fd = fd;
+	l->watch[l->n_watch++].ready = ready;
 }
 
 void ft_live_close(struct ft_live *l)
@@ -171,6 +181,7 @@ void ft_live_snapshot(struct ft_live *l)
 			c.kernel[idx] += per_cpu[cpu];
 	}
 	free(per_cpu);
+	l->last_counters = c;
 	ft_session_record(l->session, &c, sizeof(c));
 }
 
@@ -204,6 +215,15 @@ static void on_tick(struct ft_live *l)
 		l->report(l->report_ctx, false);
 		l->last_report_ns = now;
 	}
+	if (l->tick)
+		l->tick(l->report_ctx);
+}
+
+static void on_watch_ready(struct ft_live *l, int fd)
+{
+	for (int i = 0; i < l->n_watch; i++)
+		if (l->watch[i].fd == fd)
+			l->watch[i].ready(l->report_ctx);
 }
 
 int ft_live_run(struct ft_live *l)
@@ -223,10 +243,10 @@ int ft_live_run(struct ft_live *l)
 				on_signal(l);
 			else if (evs[i].data.fd == l->timer_fd)
 				on_tick(l);
-			else if (evs[i].data.fd == l->watch_fd)
-				l->on_watch(l->report_ctx);
-			else
+			else if (evs[i].data.fd == ring_buffer__epoll_fd(l->rb))
 				ring_buffer__consume(l->rb);
+			else
+				on_watch_ready(l, evs[i].data.fd);
 		}
 	}
 	return 0;

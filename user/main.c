@@ -20,8 +20,10 @@
 #include "consume.h"
 #include "ifwatch.h"
 #include "log.h"
+#include "metrics.h"
 #include "reduce.h"
 #include "render_events.h"
+#include "render_metrics.h"
 #include "session.h"
 #include "tracefile.h"
 
@@ -43,6 +45,7 @@ struct ft_config {
 	__u64 oneway_after_ns;
 	const char *allow[MAX_ALLOW + 1];
 	int n_allow;
+	const char *metrics;	/* [ADDR:]PORT */
 };
 
 /* What the report callback needs. */
@@ -68,6 +71,7 @@ static const char usage_text[] =
 	"      --ringbuf-size BYTES event ring buffer, a power of two (default 1048576)\n"
 	"      --oneway-after SECS  requests unanswered this long count as one-way (default 1)\n"
 	"      --allow IP|MAC       never alarm on this address (repeatable)\n"
+	"      --metrics [ADDR:]PORT serve Prometheus metrics at /metrics (default 127.0.0.1)\n"
 	"      --check              say what this kernel and these privileges allow, then exit\n"
 	"  -v, --verbose            show libbpf's messages and the verifier log on errors\n"
 	"  -V, --version            print the version\n"
@@ -130,7 +134,7 @@ static void append_ifaces(struct ft_config *cfg, const char *arg)
 }
 
 enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
-       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK };
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS };
 
 static void parse_args(int argc, char **argv, struct ft_config *cfg)
 {
@@ -148,6 +152,7 @@ static void parse_args(int argc, char **argv, struct ft_config *cfg)
 		{ "oneway-after", required_argument, NULL, OPT_ONEWAY },
 		{ "allow", required_argument, NULL, OPT_ALLOW },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -207,11 +212,23 @@ static void parse_args(int argc, char **argv, struct ft_config *cfg)
 		case OPT_ALLOW:
 			if (cfg->n_allow == MAX_ALLOW)
 				usage_error("too many --allow (at most 64); '%s' not taken", optarg);
+			if (!ft_reduce_allow_valid(optarg))
+				usage_error("bad --allow '%s': give an IP address, a prefix "
+					    "(10.0.0.0/24) or a MAC (aa:bb:cc:dd:ee:ff)", optarg);
 			cfg->allow[cfg->n_allow++] = optarg;
 			break;
 		case OPT_CHECK:
 			cfg->check = true;
 			break;
+		case OPT_METRICS: {
+			struct sockaddr_storage ss;
+
+			if (ft_metrics_parse_addr(optarg, &ss))
+				usage_error("bad --metrics '%s': give [ADDR:]PORT, e.g. 9100 or "
+					    "0.0.0.0:9100", optarg);
+			cfg->metrics = optarg;
+			break;
+		}
 		case 'v':
 			ft_log_level = FT_LOG_DEBUG;
 			break;
@@ -230,9 +247,10 @@ static void parse_args(int argc, char **argv, struct ft_config *cfg)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s' (interfaces go after -i)", argv[optind]);
-	if (cfg->read_path && (cfg->ifaces_spec || cfg->duration_ns || cfg->write_path))
-		usage_error("%s: -r replays a trace; -i, -d and -w apply only when tracing",
-			    cfg->read_path);
+	if (cfg->read_path && (cfg->ifaces_spec || cfg->duration_ns || cfg->write_path ||
+			       cfg->metrics || cfg->interval_ns))
+		usage_error("%s: -r replays a trace; -i, -d, -w, --interval and --metrics apply "
+			    "only when tracing", cfg->read_path);
 }
 
 static void report(void *ctx, bool final)
@@ -353,6 +371,8 @@ struct ft_tracer {
 	size_t n;
 	bool any;		/* -i any: trace interfaces that appear */
 	int watch_fd;
+	struct ft_live *live;
+	struct ft_metrics *metrics;
 };
 
 static void announce(struct ft_tracer *t, struct ft_iface *ifc, bool removed)
@@ -432,6 +452,22 @@ static struct ft_trace_writer *open_writer(struct ft_tracer *t)
 	return w;
 }
 
+/* A scrape sees fresh counters: read the maps first. */
+static void render_metrics(void *ctx, FILE *out)
+{
+	struct ft_tracer *t = ctx;
+	struct ft_summary s;
+
+	ft_live_snapshot(t->live);
+	ft_reducer_summary(t->run->session.reducer, &s);
+	ft_render_metrics(out, &s, &t->live->last_counters, t->ifaces, t->n);
+}
+
+static void on_metrics(void *ctx)
+{
+	ft_metrics_run(((struct ft_tracer *)ctx)->metrics);
+}
+
 static void report_live(void *ctx, bool final)
 {
 	report(((struct ft_tracer *)ctx)->run, final);
@@ -440,8 +476,8 @@ static void report_live(void *ctx, bool final)
 static int trace(struct ft_run *run)
 {
 	struct ft_config *cfg = run->cfg;
-	struct ft_tracer t = { .run = run, .watch_fd = -1 };
-	struct ft_live live = { .epoll_fd = -1, .sig_fd = -1, .timer_fd = -1, .watch_fd = -1 };
+	struct ft_live live = { .epoll_fd = -1, .sig_fd = -1, .timer_fd = -1 };
+	struct ft_tracer t = { .run = run, .watch_fd = -1, .live = &live };
 	char names[1024] = "";
 	int err, ret = 1;
 
@@ -499,8 +535,14 @@ static int trace(struct ft_run *run)
 	live.duration_ns = cfg->duration_ns;
 	live.interval_ns = cfg->interval_ns;
 	live.report = report_live;
-	live.watch_fd = t.watch_fd;
-	live.on_watch = on_watch;
+	ft_live_watch(&live, t.watch_fd, on_watch);
+	if (cfg->metrics) {
+		t.metrics = ft_metrics_start(cfg->metrics, render_metrics, &t);
+		if (!t.metrics)
+			goto out;
+		ft_live_watch(&live, ft_metrics_fd(t.metrics), on_metrics);
+		live.tick = on_metrics;	/* connection timeouts */
+	}
 	live.report_ctx = &t;
 	err = ft_live_open(&live);
 	if (err) {
@@ -523,6 +565,7 @@ static int trace(struct ft_run *run)
 out:
 	for (size_t i = 0; i < t.n; i++)
 		ft_detach_iface(&t.ifaces[i]);
+	ft_metrics_stop(t.metrics);
 	ft_live_close(&live);
 	if (t.watch_fd >= 0)
 		close(t.watch_fd);
