@@ -7,17 +7,19 @@
 #ifndef FLUXTRACE_FLOW_BPF_H
 #define FLUXTRACE_FLOW_BPF_H
 
-/* Fill key from a tuple, lower endpoint first; returns the packet's side. */
+/* Fill key from a tuple, lower endpoint first; returns the packet's side.
+ * "Lower" is byte order (as the address reads), then port. */
 static __always_inline __u8 ft_flow_key_of(const struct ft_tuple *t, struct ft_flow_key *key)
 {
 	const __u64 *s = (const __u64 *)t->src, *d = (const __u64 *)t->dst;
+	__u64 s0 = bpf_be64_to_cpu(s[0]), d0 = bpf_be64_to_cpu(d[0]);
+	__u64 s1 = bpf_be64_to_cpu(s[1]), d1 = bpf_be64_to_cpu(d[1]);
 	int src_first;
 
-	/* Any consistent total order will do; compare native words. */
-	if (s[0] != d[0])
-		src_first = s[0] < d[0];
-	else if (s[1] != d[1])
-		src_first = s[1] < d[1];
+	if (s0 != d0)
+		src_first = s0 < d0;
+	else if (s1 != d1)
+		src_first = s1 < d1;
 	else
 		src_first = t->sport <= t->dport;
 

@@ -135,16 +135,16 @@ static __always_inline __be16 ft_parse_eth(struct ft_cursor *c, struct ft_pkt *p
 }
 
 /* Ports (or the echo identifier) of an L4 header; also TCP flags.
- * Returns 0 when the header is complete, -1 when truncated. For a quoted
- * header only the first 8 bytes are guaranteed, which covers all of this. */
-static __always_inline int ft_parse_l4(struct ft_cursor *c, struct ft_tuple *t)
+ * Returns 0 when the header is complete, -1 when truncated. An ICMP error
+ * quotes only the first 8 bytes of L4 (quoted != 0): enough for the ports,
+ * not for the TCP flags; a packet's own TCP header must be whole. */
+static __always_inline int ft_parse_l4(struct ft_cursor *c, struct ft_tuple *t, int quoted)
 {
 	switch (t->proto) {
 	case IPPROTO_TCP: {
-		/* 14 bytes reach the flags; a quoted header has at least 8. */
 		__u8 *th = c->pos;
 
-		if (!ft_cursor_has(c, 8))
+		if (!ft_cursor_has(c, quoted ? 8 : sizeof(struct tcphdr)))
 			return -1;
 		t->sport = bpf_ntohs(*(__be16 *)th);
 		t->dport = bpf_ntohs(*(__be16 *)(th + 2));
@@ -188,7 +188,7 @@ static __always_inline int ft_parse_ipv4(struct ft_cursor *c, struct ft_tuple *t
 	struct iphdr *iph = c->pos;
 	__u32 hlen;
 
-	if (!ft_cursor_has(c, sizeof(*iph)))
+	if (!ft_cursor_has(c, sizeof(*iph)) || iph->version != 4)
 		return FT_PKT_MALFORMED;
 	hlen = iph->ihl * 4;
 	if (hlen < sizeof(*iph) || !ft_pull(c, hlen))
@@ -208,7 +208,7 @@ static __always_inline int ft_parse_ipv6(struct ft_cursor *c, struct ft_tuple *t
 	struct ipv6hdr *ip6 = ft_pull(c, sizeof(struct ipv6hdr));
 	__u8 next;
 
-	if (!ip6)
+	if (!ip6 || ip6->version != 6)
 		return FT_PKT_MALFORMED;
 	t->family = FT_FAMILY_IPV6;
 	__builtin_memcpy(t->src, &ip6->saddr, 16);
@@ -266,7 +266,7 @@ static __always_inline int ft_parse_quoted(struct ft_cursor *c, struct ft_pkt *p
 		/* Quoted IPv6 headers rarely carry extensions; not walked. */
 		struct ipv6hdr *ip6 = ft_pull(c, sizeof(*ip6));
 
-		if (!ip6)
+		if (!ip6 || ip6->version != 6)
 			return FT_PKT_MALFORMED;
 		p->quoted.family = FT_FAMILY_IPV6;
 		p->quoted.proto = ip6->nexthdr;
@@ -274,9 +274,13 @@ static __always_inline int ft_parse_quoted(struct ft_cursor *c, struct ft_pkt *p
 		__builtin_memcpy(p->quoted.dst, &ip6->daddr, 16);
 		kind = FT_PKT_FLOW;
 	}
+	/* A quoted non-first fragment has no ports: it can still match a
+	 * flow without ports, and is unmatched otherwise. */
+	if (kind == FT_PKT_FRAGMENT)
+		return FT_PKT_ICMP_ERROR;
 	if (kind != FT_PKT_FLOW)
-		return kind == FT_PKT_FRAGMENT ? FT_PKT_FRAGMENT : FT_PKT_MALFORMED;
-	if (ft_parse_l4(c, &p->quoted))
+		return FT_PKT_MALFORMED;
+	if (ft_parse_l4(c, &p->quoted, 1))
 		return FT_PKT_MALFORMED;
 	return FT_PKT_ICMP_ERROR;
 }
@@ -382,7 +386,7 @@ static __always_inline int ft_parse(void *data, void *data_end, struct ft_pkt *p
 		kind = FT_PKT_OTHER;
 
 	if (kind == FT_PKT_FLOW) {
-		if (ft_parse_l4(&c, &p->outer))
+		if (ft_parse_l4(&c, &p->outer, 0))
 			kind = FT_PKT_MALFORMED;
 		else if (ft_is_icmp_error(&p->outer))
 			kind = ft_parse_quoted(&c, p);

@@ -3,7 +3,8 @@
  * Recorded traces (-w / -r): a header (magic, version, host, kernel, clock
  * offset, interface table) followed by zlib-compressed blocks of event
  * records, each block checksummed and flushed regularly so a killed run
- * leaves a readable file. The format is described in README.md.
+ * leaves a readable file; a clean close ends the file with an end marker.
+ * The format is described in README.md and at the top of tracefile.c.
  */
 #ifndef FLUXTRACE_TRACEFILE_H
 #define FLUXTRACE_TRACEFILE_H
@@ -11,6 +12,13 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
+
+/* Limits of the format: a reader refuses anything larger, so a corrupt
+ * length never turns into a large allocation. */
+#define FT_TRACE_VERSION 1
+#define FT_TRACE_MAX_IFACES 65536	/* interface table entries in the header */
+#define FT_TRACE_BLOCK_TARGET (64 * 1024) /* writer: raw bytes per block */
+#define FT_TRACE_BLOCK_MAX (1024 * 1024) /* reader: largest raw block accepted */
 
 struct ft_trace_meta {
 	char host[64];
@@ -24,7 +32,9 @@ struct ft_trace_meta {
 struct ft_trace_writer;
 struct ft_trace_reader;
 
-/* path "-" is stdout. Returns NULL with errno set. */
+/* path "-" is stdout. The header (with meta, whose interface records get
+ * their type tag set to FT_REC_IFACE) is written at once. Returns NULL with
+ * errno set. */
 struct ft_trace_writer *ft_trace_create(const char *path, const struct ft_trace_meta *meta);
 /* Appends one record (len must be ft_record_size(type)). -errno on error. */
 int ft_trace_write(struct ft_trace_writer *w, const void *rec, size_t len);
@@ -43,12 +53,16 @@ enum ft_trace_status {
 	FT_TRACE_RECORD = 1,	/* *rec, *len set: valid until the next call */
 	FT_TRACE_END = 0,	/* clean end of file */
 	FT_TRACE_ERROR = -1,	/* damaged: ft_trace_error() says where and what */
-	FT_TRACE_TRUNCATED = -2, /* ends mid-block: what came before was intact */
+	FT_TRACE_TRUNCATED = -2, /* ends mid-block or without the end marker (the
+				  * recording was interrupted): every record
+				  * before was intact and has been returned;
+				  * ft_trace_error() says where it stops */
 };
 
 /* The interface table of the header comes first, as FT_REC_IFACE records,
  * so one feed path serves the reducers. */
 int ft_trace_next(struct ft_trace_reader *r, const void **rec, size_t *len);
+/* The one-line message of the final status ("" after a clean end). */
 const char *ft_trace_error(const struct ft_trace_reader *r);
 void ft_trace_close_reader(struct ft_trace_reader *r);
 

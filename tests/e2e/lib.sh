@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Shared by the end-to-end tests (sourced). A test sources this file and one
+# lab script from tools/lab/, then:
+#   e2e_begin VARIANT            build the lab (skips, exit 77, without root)
+#   e2e_trace TAG ROLE IFACES    start the real fluxtrace there (--json, -w)
+#   lab_traffic                  the lab's own traffic
+#   e2e_stop TAG...              SIGINT, collect the reports, replay the traces
+#   e2e_check TAG RULE...        check a report with ftcheck.py (rules: see there)
+#   e2e_end                      exit 0 if every check passed, 1 otherwise
+# FT_KEEP=1 leaves the lab, the reports and the traces in place.
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_TOP=${FT_TOP:-$(cd "$E2E_DIR/../.." && pwd)}
+E2E_FAILED=0
+# One-way verdicts need this long without an answer; the tests wait it out
+# after the last unanswered request instead of hoping it has passed.
+E2E_ONEWAY_AFTER=1
+
+e2e_begin() {
+	lab_start "$@"
+	[[ -x $(ft_bin) ]] || lab_die "$(ft_bin) is missing: run 'make' first"
+}
+
+e2e_trace() {
+	local tag=$1 role=$2 ifaces=$3
+	shift 3
+	ft_start "$tag" "$role" "$ifaces" --json -w "$LAB_TMP/ft-$tag.trace" \
+		--oneway-after "$E2E_ONEWAY_AFTER" "$@"
+}
+
+# e2e_settle: let every request sent so far count as unanswered.
+e2e_settle() { sleep "$E2E_ONEWAY_AFTER.2"; }
+
+e2e_stop() {
+	local tag
+	for tag in "$@"; do
+		ft_stop "$tag"
+	done
+	for tag in "$@"; do
+		"$(ft_bin)" -r "$LAB_TMP/ft-$tag.trace" --json >"$LAB_TMP/ft-$tag.replay" \
+			2>"$LAB_TMP/ft-$tag.replay.err" ||
+			e2e_fail "$tag: replaying the recorded trace failed: $(cat "$LAB_TMP/ft-$tag.replay.err")"
+	done
+}
+
+e2e_fail() {
+	printf '%s: FAIL: %s\n' "$LAB_NAME" "$*" >&2
+	E2E_FAILED=1
+}
+
+# e2e_check TAG RULE...: the live report of TAG meets every rule, and its
+# replay gives the same findings.
+e2e_check() {
+	local tag=$1
+	shift
+	local replay=()
+	[[ -s $LAB_TMP/ft-$tag.replay ]] && replay=(--replay "$LAB_TMP/ft-$tag.replay")
+	if ! "$LAB_PYTHON" "$E2E_DIR/ftcheck.py" "$(ft_out "$tag")" --label "$LAB_NAME($LAB_VARIANT)/$tag" \
+		"${replay[@]}" "$@"; then
+		E2E_FAILED=1
+		if [[ -s $(ft_err "$tag") ]]; then
+			lab_log "  fluxtrace's stderr ($tag):"
+			sed 's/^/    /' "$(ft_err "$tag")" >&2
+		fi
+	fi
+}
+
+# e2e_events TAG: the recorded trace of TAG as --events lines.
+e2e_events() {
+	"$(ft_bin)" -r "$LAB_TMP/ft-$1.trace" --events 2>/dev/null
+}
+
+e2e_end() {
+	if [[ $E2E_FAILED -ne 0 ]]; then
+		lab_log "$LAB_NAME ($LAB_VARIANT): FAILED (FT_KEEP=1 keeps the lab and the reports)"
+		exit 1
+	fi
+	lab_log "$LAB_NAME ($LAB_VARIANT): passed"
+	exit 0
+}

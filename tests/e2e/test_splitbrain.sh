@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Lab 3: two nodes announce the same IPv4 and IPv6 VIP in turn. The client
+# sees both MACs claim each address (duplicate_ip, two owners) and its
+# neighbour entries go nodea -> nodeb -> nodea -> nodeb (flip_flop).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+source "$E2E_TOP/tools/lab/splitbrain-vip.sh"
+
+e2e_begin
+e2e_trace client client eth0
+lab_traffic
+e2e_stop client
+
+macs="$NODEA_MAC,$NODEB_MAC"
+e2e_check client \
+	"flux kind=duplicate_ip family=ipv4 ip=$VIP4 macs=$macs interfaces=eth0 owners=several" \
+	"flux kind=duplicate_ip family=ipv6 ip=$VIP6 macs=$macs interfaces=eth0 owners=several" \
+	"flux kind=flip_flop family=ipv4 ip=$VIP4 macs=$macs interfaces=eth0 changes>=3" \
+	"flux kind=flip_flop family=ipv6 ip=$VIP6 macs=$macs interfaces=eth0 changes>=3" \
+	"no-flux kind=mac_changed" "no-asym" "counter lost_events=0" \
+	only
+e2e_end

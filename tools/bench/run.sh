@@ -1,0 +1,412 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# `make bench`: what fluxtrace costs, measured side by side with a reference
+# floor (tools/bench/floor.bpf.c) and empty programs, on this machine:
+#   1. kernel cost per packet under BPF_PROG_TEST_RUN (progcost testrun);
+#   2. kernel cost per packet under real traffic on a veth pair (bpf_stats);
+#   3. throughput kept (64-byte UDP flood, iperf3 TCP), alternating runs;
+#   4. flow churn (new flows/s, losses, stop time);
+#   5. ring-buffer events per packet on long-lived flows;
+#   6. user space: -r reduction speed, memory per flow, trace bytes/record.
+# Results go to BENCHMARKS.md (FT_BENCH_OUT overrides), raw figures to
+# BUILD/bench/raw.txt. Figures are printed, never judged: a slow run does
+# not fail. FT_BENCH_RUNS (default 5) alternating throughput runs (the
+# cost runs take 3 of them), FT_BENCH_SECS (2) seconds per traffic run;
+# FT_KEEP=1 leaves the lab up.
+set -euo pipefail
+
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+OUT=$BUILD/bench
+RAW=$OUT/raw.txt
+REPORT=${FT_BENCH_OUT:-BENCHMARKS.md}
+RUNS=${FT_BENCH_RUNS:-5}
+COST_RUNS=$((RUNS < 3 ? RUNS : 3))
+SECS=${FT_BENCH_SECS:-2}
+COST_SECS=2
+CHURN_RATES=(25000 50000 100000 200000 max max2)
+FT=$BUILD/fluxtrace
+FT_OBJ=$BUILD/fluxtrace.bpf.o
+PROGCOST=$OUT/progcost
+
+NS_S=ftbench-s-$$
+NS_R=ftbench-r-$$
+IF_S=fbs$$
+IF_R=fbr$$
+IP_S=10.201.0.1
+IP_R=10.201.0.2
+PIDS=()
+STATS_WAS=
+
+log() { printf 'bench: [%3ds] %s\n' "$SECONDS" "$*" >&2; }
+raw() { echo "$*" >>"$RAW"; }
+
+cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill -INT "$pid" 2>/dev/null || true
+	done
+	sleep 0.2
+	for pid in "${PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+	[[ -n $STATS_WAS ]] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS" || true
+	if [[ ${FT_KEEP:-0} == 1 ]]; then
+		log "FT_KEEP=1: lab left up: ip netns exec $NS_S / $NS_R"
+		return
+	fi
+	ip netns del "$NS_S" 2>/dev/null || true
+	ip netns del "$NS_R" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+if [[ $(id -u) -ne 0 ]]; then
+	echo "bench: needs root (BPF programs, network namespaces); run 'sudo make bench'" >&2
+	exit 1
+fi
+[[ -r $FT_OBJ ]] || { echo "bench: $FT_OBJ missing; run 'make' first" >&2; exit 1; }
+
+# ---- build the floor and the harness ----
+mkdir -p "$OUT"
+: >"$RAW"
+ARCH=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH=$(gcc -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")
+CLANG=${CLANG:-clang}
+BPF_CFLAGS=(-g -O2 -target bpf "-D__TARGET_ARCH_$ARCH" -Wall "-I/usr/include/$MULTIARCH")
+CFLAGS=(-O2 -g -std=gnu11 -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+	-Wno-unused-parameter -Iinclude -Iuser)
+log "building the floor programs and progcost"
+"$CLANG" "${BPF_CFLAGS[@]}" -c tools/bench/floor.bpf.c -o "$OUT/floor.tmp.o"
+bpftool gen object "$OUT/floor.bpf.o" "$OUT/floor.tmp.o"
+"$CLANG" "${BPF_CFLAGS[@]}" -DFLOOR_LRU -c tools/bench/floor.bpf.c -o "$OUT/floor-lru.tmp.o"
+bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
+# shellcheck disable=SC2046
+cc "${CFLAGS[@]}" -c user/tracefile.c -o "$OUT/tracefile.o"
+# shellcheck disable=SC2046
+cc "${CFLAGS[@]}" tools/bench/progcost.c "$OUT/tracefile.o" -o "$PROGCOST" \
+	$(pkg-config --cflags --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+
+# ---- what machine this is ----
+raw meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
+raw meta kernel "$(uname -r)"
+raw meta cpu "$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
+raw meta cores "$(nproc)"
+raw meta mem "$(awk '/MemTotal/{printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+raw meta os "$(. /etc/os-release && echo "$PRETTY_NAME")"
+raw meta clang "$("$CLANG" --version | head -1)"
+raw meta libbpf "$(pkg-config --modversion libbpf 2>/dev/null || echo unknown)"
+raw meta version "$([[ -x $FT ]] && "$FT" -V 2>&1 | head -1 || echo "loader not built")"
+raw meta load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
+raw meta runs "$RUNS"
+raw meta cost_runs "$COST_RUNS"
+raw meta secs "$SECS"
+
+# ---- 1. BPF_PROG_TEST_RUN ----
+log "1/6 BPF_PROG_TEST_RUN: 1e6 repeats x 5 runs per figure"
+"$PROGCOST" testrun --fluxtrace "$FT_OBJ" --floor "$OUT/floor.bpf.o" \
+	--floor-lru "$OUT/floor-lru.bpf.o" --repeat 1000000 --runs 5 --samples 2000 >>"$RAW"
+
+# ---- the lab: sender and receiver namespaces on one veth pair ----
+ip netns add "$NS_S"
+ip netns add "$NS_R"
+for ns in "$NS_S" "$NS_R"; do
+	# No IPv6 autoconfiguration chatter in the event counts.
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+done
+ip link add "$IF_S" netns "$NS_S" type veth peer name "$IF_R" netns "$NS_R"
+ip -n "$NS_S" addr add "$IP_S/24" dev "$IF_S"
+ip -n "$NS_R" addr add "$IP_R/24" dev "$IF_R"
+ip -n "$NS_S" link set "$IF_S" up
+ip -n "$NS_R" link set "$IF_R" up
+MAC_S=$(ip netns exec "$NS_S" cat "/sys/class/net/$IF_S/address")
+MAC_R=$(ip netns exec "$NS_R" cat "/sys/class/net/$IF_R/address")
+# Static neighbours: no ARP traffic mixed into the measurements.
+ip -n "$NS_S" neigh replace "$IP_R" lladdr "$MAC_R" dev "$IF_S"
+ip -n "$NS_R" neigh replace "$IP_S" lladdr "$MAC_S" dev "$IF_R"
+
+# 60-byte frames (64 on the wire with the FCS); one flow, or a new flow per
+# packet (random source port and source address in 10.202/16).
+cat >"$OUT/flood.cfg" <<EOF
+{ eth(da=$MAC_R, sa=$MAC_S, type=0x0800), ipv4(saddr=$IP_S, daddr=$IP_R, ttl=64),
+  udp(sport=40000, dport=9), fill(0, 18) }
+EOF
+cat >"$OUT/churn.cfg" <<EOF
+{ eth(da=$MAC_R, sa=$MAC_S, type=0x0800),
+  ipv4(saddr=10.202.0.1, saddr[2]=drnd(), saddr[3]=drnd(), daddr=$IP_R, ttl=64),
+  udp(sport=drnd(), dport=9), fill(0, 18) }
+EOF
+
+HAVE_TRAFGEN=1
+HAVE_IPERF=1
+command -v trafgen >/dev/null || { HAVE_TRAFGEN=0; raw meta skipped "trafgen (netsniff-ng) missing: no UDP flood or churn"; }
+command -v iperf3 >/dev/null || { HAVE_IPERF=0; raw meta skipped "iperf3 missing: no TCP throughput"; }
+if ((HAVE_IPERF)); then
+	ip netns exec "$NS_R" iperf3 -s -B "$IP_R" >/dev/null 2>&1 &
+	PIDS+=($!)
+fi
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+rx_ip() { ip netns exec "$NS_R" awk '/^Ip: [0-9]/ { print $4 }' /proc/net/snmp; }
+if_pkts() {
+	ip netns exec "$NS_R" cat "/sys/class/net/$IF_R/statistics/rx_packets" \
+		"/sys/class/net/$IF_R/statistics/tx_packets" | awk '{ s += $1 } END { print s }'
+}
+
+# Waits until FILE contains PATTERN while PID lives, at most SECONDS.
+wait_line() {
+	local end=$((SECONDS + $4))
+	until grep -q "$2" "$1" 2>/dev/null; do
+		kill -0 "$3" 2>/dev/null || return 1
+		((SECONDS < end)) || return 1
+		sleep 0.05
+	done
+}
+
+# SIGINT, then up to 20 s for a clean exit; prints the milliseconds it took
+# ("stall" if it had to be killed).
+stop_pid() {
+	local t0 i
+	t0=$(now_ms)
+	kill -INT "$1" 2>/dev/null || true
+	for ((i = 0; i < 400; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1" 2>/dev/null || true
+		wait "$1" 2>/dev/null || true
+		echo stall
+		return
+	fi
+	wait "$1" 2>/dev/null || true
+	echo $(($(now_ms) - t0))
+}
+
+# UDP from the sender namespace for SECS seconds; RATE "max" = as fast as
+# one sender core goes, "max2" = two senders. Prints "sent received ms",
+# counting on the receiver (IP InReceives).
+flood() {
+	local cfg=$1 secs=$2 rate=${3:-max} r0 r1 t0 t1 sent cpus=1 opt=()
+	[[ $rate == max2 ]] && cpus=2
+	[[ $rate == max* ]] || opt=(-b "${rate}pps")
+	r0=$(rx_ip)
+	t0=$(now_ms)
+	# timeout ends trafgen (exit 124): its report still counts.
+	sent=$({ ip netns exec "$NS_S" timeout -s INT "$secs" trafgen -o "$IF_S" -i "$cfg" \
+		-P "$cpus" --no-sock-mem -C -q "${opt[@]}" 2>&1 || true; } | tr -d '\r' |
+		awk '/packets outgoing/ { s += $1 } END { print s + 0 }')
+	t1=$(now_ms)
+	r1=$(rx_ip)
+	echo "$sent $((r1 - r0)) $((t1 - t0))"
+}
+
+tcp_bps() {
+	{ ip netns exec "$NS_S" timeout $((SECS + 15)) iperf3 -c "$IP_R" -t "$1" -J 2>/dev/null ||
+		true; } |
+		python3 -c 'import json, sys
+try:
+    print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))
+except Exception:
+    print(0)'
+}
+
+# The arms: what is attached to the receiver's interface. fluxtrace runs
+# as users run it; the floor and empty programs are attached by progcost.
+TPUT_ARMS=(none fluxtrace fluxtrace-tc floor empty)
+COST_ARMS=(fluxtrace fluxtrace-tc floor floor-tc empty empty-tc)
+ARM_PID=
+arm_cmd() {
+	case $1 in
+	fluxtrace | fluxtrace-tc)
+		local mode=auto
+		[[ $1 == fluxtrace-tc ]] && mode=off
+		if [[ -x $FT ]]; then
+			echo "$FT -i $IF_R --xdp-mode $mode --json ${2:-}"
+		elif [[ $mode == auto ]]; then
+			echo "$PROGCOST attach $IF_R $FT_OBJ --xdp ft_xdp --tc-egress ft_tc_egress"
+		else
+			echo "$PROGCOST attach $IF_R $FT_OBJ --tc-ingress ft_tc_ingress --tc-egress ft_tc_egress"
+		fi ;;
+	floor) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp floor_xdp --tc-egress floor_tc" ;;
+	floor-tc) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress floor_tc --tc-egress floor_tc" ;;
+	empty) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp empty_xdp --tc-egress empty_tc" ;;
+	empty-tc) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress empty_tc --tc-egress empty_tc" ;;
+	esac
+}
+
+# Starts an arm (extra fluxtrace options in $2); 1 if it did not attach.
+arm_start() {
+	ARM_PID=
+	[[ $1 == none ]] && return 0
+	local cmd
+	cmd=$(arm_cmd "$1" "${2:-}")
+	# Emptied here, not by the background job's redirection, which may run
+	# after wait_line has already read the previous arm's ready line.
+	: >"$OUT/arm.err"
+	# shellcheck disable=SC2086
+	ip netns exec "$NS_R" $cmd >"$OUT/arm.out" 2>>"$OUT/arm.err" &
+	ARM_PID=$!
+	PIDS+=("$ARM_PID")
+	if ! wait_line "$OUT/arm.err" "tracing\|attached" "$ARM_PID" 20; then
+		log "arm $1 did not attach: $(tail -1 "$OUT/arm.err")"
+		stop_pid "$ARM_PID" >/dev/null
+		ARM_PID=
+		return 1
+	fi
+}
+
+arm_stop() {
+	[[ -n $ARM_PID ]] && stop_pid "$ARM_PID" || echo 0
+	ARM_PID=
+}
+
+# ---- 3. throughput kept (bpf_stats off): arms alternate within each run ----
+if ((HAVE_TRAFGEN || HAVE_IPERF)); then
+	log "3/6 throughput: ${#TPUT_ARMS[@]} arms x $RUNS runs x (UDP flood + iperf3) x ${SECS}s"
+	for ((run = 1; run <= RUNS; run++)); do
+		arms=("${TPUT_ARMS[@]}")
+		((run % 2)) || mapfile -t arms < <(printf '%s\n' "${TPUT_ARMS[@]}" | tac)
+		for arm in "${arms[@]}"; do
+			arm_start "$arm" || continue
+			if ((HAVE_TRAFGEN)); then
+				read -r sent recv ms < <(flood "$OUT/flood.cfg" "$SECS")
+				raw tput "$arm" "$run" udp_pps $((recv * 1000 / (ms > 0 ? ms : 1)))
+				raw tput "$arm" "$run" udp_sent_pps $((sent * 1000 / (ms > 0 ? ms : 1)))
+			fi
+			((HAVE_IPERF)) && raw tput "$arm" "$run" tcp_bps "$(tcp_bps "$SECS")"
+			arm_stop >/dev/null
+		done
+	done
+fi
+
+# ---- 1b/2. cost per packet under real traffic (bpf_stats on) ----
+# Sum of run_time_ns of every program on the interface over the packets
+# that crossed it (rx + tx): a received packet costs the ingress hook, a
+# sent one tc egress.
+stats_delta() {
+	awk -v pk="$3" -v arm="$4" -v run="$5" -v tr="$6" '
+	FNR == NR { c[$3] = $5; t[$3] = $6; next }
+	{
+		dc = $5 - c[$3]; dt = $6 - t[$3]; tot += dt
+		printf "costhook %s %s %s %s %s %.1f %.3f\n", arm, run, tr, $2, $4,
+		       dc ? dt / dc : 0, pk ? dc / pk : 0
+	}
+	END { printf "cost %s %s %s total %.1f %d\n", arm, run, tr, pk ? tot / pk : 0, pk }' "$1" "$2"
+}
+
+if ((HAVE_TRAFGEN || HAVE_IPERF)); then
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	log "2/6 cost under traffic (bpf_stats): ${#COST_ARMS[@]} arms x $COST_RUNS runs"
+	for ((run = 1; run <= COST_RUNS; run++)); do
+		for arm in "${COST_ARMS[@]}"; do
+			arm_start "$arm" || continue
+			if ((run == 1)); then
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" |
+					while read -r _ hook id name _ _ xl ji vi; do
+						raw live "$arm" "$hook" "$name" "$xl" "$ji" "$vi"
+						if [[ $arm == fluxtrace* ]]; then
+							raw bpftool "$arm" "$(bpftool prog show id "$id" 2>/dev/null |
+								tr -s ' \t\n' ' ')"
+						fi
+					done
+			fi
+			for tr in udp tcp; do
+				[[ $tr == udp ]] && ((!HAVE_TRAFGEN)) && continue
+				[[ $tr == tcp ]] && ((!HAVE_IPERF)) && continue
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" >"$OUT/s0"
+				p0=$(if_pkts)
+				if [[ $tr == udp ]]; then
+					flood "$OUT/flood.cfg" "$COST_SECS" >/dev/null
+				else
+					tcp_bps "$COST_SECS" >/dev/null
+				fi
+				p1=$(if_pkts)
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" >"$OUT/s1"
+				stats_delta "$OUT/s0" "$OUT/s1" $((p1 - p0)) "$arm" "$run" "$tr" >>"$RAW"
+			done
+			arm_stop >/dev/null
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
+	STATS_WAS=
+fi
+
+# ---- 5. events on long-lived flows ----
+tracestat() { "$PROGCOST" tracestat "$1" 2>>"$OUT/tracestat.err" || true; }
+# "events N lost N packets N records N flows N"
+trace_summary() {
+	tracestat "$1" | awk '
+		$1 == "records" { rec += $3; if ($2 < 64) ev += $3; if ($2 == 1) flows = $3 }
+		$1 == "counter" && ($2 == "ringbuf_full" || $2 == "flow_map_full") { lost += $3 }
+		$1 == "counter" && $2 == "packets" { pk = $3 }
+		END { printf "events %d lost %d packets %d records %d flows %d\n",
+		      ev, lost, pk, rec, flows }'
+}
+
+if [[ -x $FT ]] && ((HAVE_IPERF)); then
+	log "5/6 event volume on a long-lived TCP flow"
+	if arm_start fluxtrace "-w $OUT/longlived.ftr"; then
+		p0=$(if_pkts)
+		bps=$(tcp_bps $((SECS * 2)))
+		p1=$(if_pkts)
+		arm_stop >/dev/null
+		read -r _ ev _ lost _ pk _ rec _ fl < <(trace_summary "$OUT/longlived.ftr")
+		raw volume "$ev" "$pk" $((p1 - p0)) "$lost" "$rec" "$(stat -c %s "$OUT/longlived.ftr")"
+		tracestat "$OUT/longlived.ftr" | awk '$1 == "size" { print "recsize", $2, $3 }' >>"$RAW"
+	fi
+fi
+
+# ---- 4. flow churn: a new flow per packet at rising rates ----
+if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
+	log "4/6 flow churn: ${CHURN_RATES[*]} new flows/s, ${SECS}s each"
+	for rate in "${CHURN_RATES[@]}"; do
+		trace=$OUT/churn-$rate.ftr
+		rm -f "$trace"
+		# shellcheck disable=SC2086
+		: >"$OUT/arm.err"
+		ip netns exec "$NS_R" "$PROGCOST" maxrss -- $(arm_cmd fluxtrace "-w $trace") \
+			>"$OUT/arm.out" 2>>"$OUT/arm.err" &
+		ARM_PID=$!
+		PIDS+=("$ARM_PID")
+		wait_line "$OUT/arm.err" "tracing" "$ARM_PID" 20 || { log "churn: fluxtrace did not start"; break; }
+		read -r sent recv ms < <(flood "$OUT/churn.cfg" "$SECS" "$rate")
+		stop_ms=$(stop_pid "$ARM_PID")
+		rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/arm.err" | tail -1)
+		read -r _ ev _ lost _ pk _ rec _ fl < <(trace_summary "$trace")
+		((ms > 0)) || ms=1
+		raw churn "$rate" $((sent * 1000 / ms)) $((recv * 1000 / ms)) "$recv" "$fl" "$lost" "$pk" \
+			"$stop_ms" "${rss:-0}" "$rec" "$(stat -c %s "$trace")"
+		# The JSON report must still come out after an overload.
+		grep -q '^{' "$OUT/arm.out" && raw churnreport "$rate" ok || raw churnreport "$rate" missing
+	done
+fi
+
+# ---- 6. user space: -r speed and memory per flow ----
+if [[ -x $FT ]]; then
+	big=$(ls -S "$OUT"/churn-*.ftr 2>/dev/null | head -1 || true)
+	small=$OUT/longlived.ftr
+	if [[ -n $big && -s $big ]]; then
+		log "6/6 user space: -r on $(basename "$big") x $RUNS"
+		read -r _ ev _ _ _ _ _ rec _ fl < <(trace_summary "$big")
+		for ((run = 1; run <= RUNS; run++)); do
+			"$PROGCOST" maxrss -- "$FT" -r "$big" --json >/dev/null 2>"$OUT/r.err" || true
+			ms=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
+			rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
+			raw replay "$run" "$rec" "$fl" "${ms:-0}" "${rss:-0}" "$(stat -c %s "$big")"
+		done
+		if [[ -s $small ]]; then
+			read -r _ _ _ _ _ _ _ srec _ sfl < <(trace_summary "$small")
+			"$PROGCOST" maxrss -- "$FT" -r "$small" --json >/dev/null 2>"$OUT/r.err" || true
+			rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
+			raw replaysmall "$srec" "$sfl" "${rss:-0}"
+		fi
+	fi
+fi
+
+raw meta load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
+python3 tools/bench/report.py "$RAW" "$REPORT"
+log "wrote $REPORT (raw figures: $RAW)"

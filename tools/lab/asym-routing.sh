@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Lab 4: asymmetric routing: two paths between client and server, and a
+# policy rule on the server that sends its replies over the other one.
+#
+#   client eth0 10.0.41.1 ─── path A ─── 10.0.41.2 eth0 server
+#   client eth1 10.0.42.1 ─── path B ─── 10.0.42.2 eth1 server
+#   client 10.0.40.100 (lo)              10.0.40.10 (lo) server, TCP/UDP 8080
+#
+# The client reaches 10.0.40.10 via path A. The server's main table agrees
+# (10.0.40.100 via path A), but `ip rule from 10.0.40.10 lookup 42` sends
+# everything from the service address via path B.
+# asym (default): client rp_filter=2 (loose) accepts the replies on eth1.
+#   fluxtrace: return_path_mismatch on the client (request out eth0, reply
+#   in eth1) and on the server (request in eth0, reply out eth1).
+# strict: client rp_filter=1 drops the replies arriving on eth1 (counter
+#   IPReversePathFilter): nothing connects. fluxtrace on the client still
+#   sees the replies reach eth1 before the kernel drops them, so it reports
+#   return_path_mismatch, with the client's rp_filter=1 in the hint.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+LAB_NAME=asym-routing
+LAB_VARIANTS="asym strict"
+LAB_TOOLS=(ping nstat)
+
+CLIENT_IP=10.0.40.100
+SERVER_IP=10.0.40.10
+SERVICE_PORT=8080
+CLIENT_MAC0=02:04:64:00:00:40
+CLIENT_MAC1=02:04:64:00:00:41
+SERVER_MAC0=02:04:10:00:00:40
+SERVER_MAC1=02:04:10:00:00:41
+
+lab_describe() {
+	cat <<-EOF
+	Lab 4 ($LAB_VARIANT): client $CLIENT_IP and server $SERVER_IP joined by path A (eth0) and
+	path B (eth1); requests take A, the server's policy rule sends replies over B.
+	EOF
+	if [[ $LAB_VARIANT == strict ]]; then
+		echo "Client rp_filter=1 (strict): the replies arriving on eth1 are dropped."
+	else
+		echo "Client rp_filter=2 (loose): the replies arriving on eth1 are accepted."
+	fi
+}
+
+lab_trace_points() {
+	echo "client:eth0,eth1"
+	echo "server:eth0,eth1"
+}
+
+lab_setup() {
+	lab_ns client
+	lab_ns server
+	lab_veth client eth0 "$CLIENT_MAC0" server eth0 "$SERVER_MAC0"
+	lab_veth client eth1 "$CLIENT_MAC1" server eth1 "$SERVER_MAC1"
+	lab_addr client eth0 10.0.41.1/24
+	lab_addr client eth1 10.0.42.1/24
+	lab_addr server eth0 10.0.41.2/24
+	lab_addr server eth1 10.0.42.2/24
+	lab_addr client lo "$CLIENT_IP/32"
+	lab_addr server lo "$SERVER_IP/32"
+	lab_neigh client eth0 10.0.41.2 "$SERVER_MAC0"
+	lab_neigh client eth1 10.0.42.2 "$SERVER_MAC1"
+	lab_neigh server eth0 10.0.41.1 "$CLIENT_MAC0"
+	lab_neigh server eth1 10.0.42.1 "$CLIENT_MAC1"
+
+	on client ip route add "$SERVER_IP/32" via 10.0.41.2 dev eth0 src "$CLIENT_IP"
+	on server ip route add "$CLIENT_IP/32" via 10.0.41.1 dev eth0 src "$SERVER_IP"
+	on server ip route add "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP" table 42
+	on server ip rule add from "$SERVER_IP" lookup 42 pref 42
+
+	# The effective value is the maximum of "all" and the interface's own.
+	local rpf=2
+	[[ $LAB_VARIANT == strict ]] && rpf=1
+	lab_sysctl client "net.ipv4.conf.all.rp_filter=$rpf" "net.ipv4.conf.eth0.rp_filter=$rpf" \
+		"net.ipv4.conf.eth1.rp_filter=$rpf"
+	lab_serve server --tcp "$SERVICE_PORT" --udp "$SERVICE_PORT"
+}
+
+rpfilter_drops() {
+	on client nstat -saz TcpExtIPReversePathFilter | awk '$1 == "TcpExtIPReversePathFilter" { print $2 }'
+}
+
+lab_traffic() {
+	if [[ $LAB_VARIANT == asym ]]; then
+		pkt client tcp "$SERVER_IP" "$SERVICE_PORT" --count 2
+		pkt client udp "$SERVER_IP" "$SERVICE_PORT"
+		on client ping -q -c 1 -W 2 "$SERVER_IP" >/dev/null || lab_die "ping got no answer"
+		return
+	fi
+	local before
+	before=$(rpfilter_drops)
+	# SYN at 0 s, retransmitted at 1 s; every SYN-ACK is dropped on eth1.
+	pkt client tcp "$SERVER_IP" "$SERVICE_PORT" --expect timeout --timeout 1.3
+	[[ $(rpfilter_drops) -gt $before ]] ||
+		lab_die "the client's rp_filter dropped nothing: the lab is not asymmetric"
+}
+
+lab_main "$@"

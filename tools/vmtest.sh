@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# `make vmtest`: boot a kernel in a VM and run the kernel-facing tests in it,
+# against the build directory made on this host (no rebuild in the guest).
+#   tools/vmtest.sh [BUILD]
+# Settings (environment):
+#   VMTEST_KERNEL   version under /boot (6.1.0-56-amd64, or a prefix such as 6.1)
+#                   or a path to a bzImage/vmlinux; default: newest /boot/vmlinuz-6.1.*-amd64
+#   VMTEST_CPUS     guest CPUs (default 2)
+#   VMTEST_MEM      guest memory (default 2G)
+#   VMTEST_TIMEOUT  seconds for the whole VM run (default 1200)
+#   VMTEST_SUITES   suites run by the default command (default "integration e2e")
+#   VMTEST_CMD      shell command run in the guest instead of those suites
+#   VMTEST_BACKEND  auto (vng when on PATH, else qemu), vng or qemu
+#   VMTEST_ACCEL    auto (KVM when it really runs a guest, else TCG), kvm or tcg
+#   VMTEST_APPEND   extra kernel command line
+# FT_* variables are passed to the guest command. Exits with the tests' status.
+set -euo pipefail
+
+project=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$project"
+build=$(realpath -m "${1:-build}")
+
+cpus=${VMTEST_CPUS:-2}
+mem=${VMTEST_MEM:-2G}
+timeout_s=${VMTEST_TIMEOUT:-1200}
+suites=${VMTEST_SUITES:-integration e2e}
+backend=${VMTEST_BACKEND:-auto}
+accel=${VMTEST_ACCEL:-auto}
+
+say() { echo "vmtest: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "VMTEST_CPUS='$cpus' is not a CPU count"
+[[ $mem =~ ^[1-9][0-9]*[MG]?$ ]] || die "VMTEST_MEM='$mem' is not a size such as 2G or 1536M"
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || die "VMTEST_TIMEOUT='$timeout_s' is not a number of seconds"
+[[ $project != *[[:space:],:]* ]] || die "the project path '$project' has a space, comma or colon; 9p shares cannot name it"
+[[ -f $build/fluxtrace.bpf.o ]] || die "no $build/fluxtrace.bpf.o; run make first"
+
+case $backend in
+auto) command -v vng >/dev/null && backend=vng || backend=qemu ;;
+vng) command -v vng >/dev/null || die "VMTEST_BACKEND=vng but vng (virtme-ng) is not on PATH" ;;
+qemu) ;;
+*) die "VMTEST_BACKEND='$backend' is not auto, vng or qemu" ;;
+esac
+[[ $accel == @(auto|kvm|tcg) ]] || die "VMTEST_ACCEL='$accel' is not auto, kvm or tcg"
+
+# The default kernel and the qemu backend's tools come from tools/deps.sh.
+if [[ -z ${VMTEST_KERNEL:-} || $backend == qemu ]]; then
+	if [[ -z ${VMTEST_KERNEL:-} ]]; then
+		tools/deps.sh --vm
+	else
+		for tool in qemu-system-x86_64 busybox cpio modprobe; do
+			command -v $tool >/dev/null || die "no $tool; run tools/deps.sh --vm"
+		done
+	fi
+fi
+
+# Kernel image and release: KVER names the modules the guest loads.
+image_release() {
+	local img=$1 ptr
+	if [[ $(head -c 4 "$img" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]]; then
+		LC_ALL=C grep -aom1 'Linux version [^ ]*' "$img" | awk '{ print $3 }'
+		return
+	fi
+	# bzImage: "HdrS" at 0x202, the version string's offset (from 0x200) at 0x20e.
+	[[ $(dd if="$img" bs=1 skip=$((0x202)) count=4 status=none) == HdrS ]] || return 0
+	ptr=$(od -An -tu2 -j $((0x20e)) -N 2 "$img" | tr -d ' ')
+	dd if="$img" bs=1 skip=$((ptr + 0x200)) count=128 status=none | LC_ALL=C tr '\0' '\n' |
+		head -n 1 | awk '{ print $1 }'
+}
+
+want=${VMTEST_KERNEL:-6.1}
+if [[ $want == */* || -f $want ]]; then
+	kernel=$(realpath "$want" 2>/dev/null) && [[ -f $kernel ]] ||
+		die "VMTEST_KERNEL=$want: no such kernel image"
+else
+	kernel=$(ls -d /boot/vmlinuz-"$want" /boot/vmlinuz-"$want".*-amd64 2>/dev/null | sort -V |
+		 tail -n 1) || true
+	[[ -n $kernel ]] || die "no kernel $want under /boot (have: $(cd /boot && echo vmlinuz-* | sed 's/vmlinuz-//g')); run tools/deps.sh --vm or set VMTEST_KERNEL"
+fi
+kver=$(image_release "$kernel")
+[[ -n $kver ]] || die "$kernel: cannot read its kernel release; is it a bzImage or vmlinux?"
+
+# KVM only when it really runs a guest: /dev/kvm can exist while nested guests
+# fail. The probe boots a 512-byte real-mode sector that writes 0x2a to
+# isa-debug-exit, then the same again in 64-bit paging mode is left to the
+# real boot: a kernel that does not come up under KVM falls back to TCG below.
+kvm_probe() {
+	local img rc
+	[[ -r /dev/kvm && -w /dev/kvm ]] || return 1
+	img=$(mktemp)
+	printf '\xb0\x2a\xe6\xf4\xf4\xeb\xfd' >"$img"
+	truncate -s 510 "$img"
+	printf '\x55\xaa' >>"$img"
+	rc=0
+	timeout 10 qemu-system-x86_64 -accel kvm -display none -nodefaults -no-user-config -m 16 \
+		-device isa-debug-exit,iobase=0xf4,iosize=4 -drive file="$img",format=raw,if=floppy \
+		-boot a >/dev/null 2>&1 || rc=$?
+	rm -f "$img"
+	[[ $rc -eq $(((0x2a << 1) | 1)) ]]
+}
+if [[ $accel == auto ]]; then
+	kvm_probe && accel=kvm || accel=tcg
+fi
+
+run_dir=$(mktemp -d "$build/vm/run.XXXXXX" 2>/dev/null) || {
+	mkdir -p "$build/vm"
+	run_dir=$(mktemp -d "$build/vm/run.XXXXXX")
+}
+log=$build/vm/console.log
+trap 'rm -rf "$run_dir"' EXIT
+
+# What the guest runs: the suites by default, through tools/run-tests.sh.
+{
+	printf 'export BUILD=%q\n' "$build"
+	while IFS='=' read -r name _; do
+		printf 'export %s=%q\n' "$name" "${!name}"
+	done < <(env | grep -E '^FT_[A-Za-z0-9_]*=' || true)
+} >"$run_dir/env"
+if [[ -n ${VMTEST_CMD:-} ]]; then
+	printf '%s\n' "$VMTEST_CMD" >"$run_dir/cmd"
+else
+	cat >"$run_dir/cmd" <<EOF
+rc=0
+for suite in $suites; do
+	tools/run-tests.sh "\$BUILD" "\$suite" || rc=1
+done
+exit \$rc
+EOF
+fi
+
+# Writable shares: the project, and the build directory when it lies elsewhere.
+rw_dirs=("$project")
+[[ $build == "$project"/* ]] || rw_dirs+=("$build")
+
+boot_vng() {
+	local args=(--run "$kernel" --cpus "$cpus" --memory "$mem" --user root --cwd "$project")
+	local dir
+	for dir in "${rw_dirs[@]}"; do
+		args+=(--rwdir "$dir")
+	done
+	[[ $accel == tcg ]] && args+=(--disable-kvm)
+	[[ -n ${VMTEST_APPEND:-} ]] && args+=(--append "$VMTEST_APPEND")
+	say "booting $kernel ($kver) with vng, $accel, $cpus CPUs, $mem"
+	timeout -k 10 "$timeout_s" vng "${args[@]}" --exec "tools/vm/guest.sh $run_dir" \
+		</dev/null 2>&1 | tee "$log"
+	return "${PIPESTATUS[0]}"
+}
+
+# The uncompressed kernel boots ~3 s faster under TCG than the bzImage, which
+# decompresses itself in emulation. qemu starts an ELF vmlinux through its
+# PVH entry, so the extracted image must carry that note.
+vmlinux_of() {
+	local img=$1 out=$build/vm/vmlinux-$kver stamp tmp magic offsets off
+	stamp="$img $(stat -c '%s %Y' "$img")"
+	if [[ -f $out && $(cat "$out.stamp" 2>/dev/null) == "$stamp" ]]; then
+		echo "$out"
+		return
+	fi
+	tmp=$out.tmp.$$
+	for magic in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08' 'lz4:\x02\x21\x4c\x18'; do
+		offsets=$(LC_ALL=C grep -obUaP "${magic#*:}" "$img" | head -n 3 | cut -d: -f1) || continue
+		for off in $offsets; do
+			tail -c +$((off + 1)) "$img" | "${magic%%:*}" -dc >"$tmp" 2>/dev/null || true
+			if [[ $(head -c 4 "$tmp" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]] &&
+			   readelf -n "$tmp" 2>/dev/null | grep -q 'Xen.*0x00000012'; then
+				mv -f "$tmp" "$out"
+				echo "$stamp" >"$out.stamp"
+				echo "$out"
+				return
+			fi
+		done
+	done
+	rm -f "$tmp"
+	echo "$img"
+}
+
+boot_qemu() {
+	local initramfs=$build/vm/initramfs-$kver.cpio image shares= i=0 dir qemu_accel
+	local fsdevs=(-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
+		      -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root)
+
+	if [[ ! -f $initramfs || tools/vm/mkinitramfs.sh -nt $initramfs ||
+	      /lib/modules/$kver/modules.dep -nt $initramfs ]]; then
+		tools/vm/mkinitramfs.sh "$kver" "$initramfs"
+	fi
+	image=$kernel
+	[[ ${VMTEST_VMLINUX:-1} == 1 ]] && image=$(vmlinux_of "$kernel")
+	for dir in "${rw_dirs[@]}"; do
+		fsdevs+=(-fsdev "local,id=rw$i,path=$dir,security_model=none,multidevs=remap"
+			 -device "virtio-9p-pci,fsdev=rw$i,mount_tag=vmtest_rw$i")
+		shares+=${shares:+,}vmtest_rw$i:$dir
+		i=$((i + 1))
+	done
+	if [[ $accel == kvm ]]; then
+		qemu_accel=(-accel kvm ${KCPU:+-cpu $KCPU})
+	else
+		qemu_accel=(-accel tcg,thread=${TT:-multi} -cpu ${TCPU:-max})
+	fi
+	say "booting $image ($kver) with qemu, $accel, $cpus CPUs, $mem"
+	timeout -k 10 "$timeout_s" qemu-system-x86_64 -name fluxtrace-vmtest \
+		-nodefaults -no-user-config -display none -no-reboot \
+		"${qemu_accel[@]}" -smp "$cpus" -m "$mem" \
+		-kernel "$image" -initrd "$initramfs" \
+		-append "console=ttyS0 quiet panic=-1 oops=panic mitigations=off vmtest.init=$project/tools/vm/init.sh vmtest.shares=$shares vmtest.run=$run_dir ${VMTEST_APPEND:-}" \
+		-serial stdio "${fsdevs[@]}" </dev/null 2>&1 | tee "$log"
+	return "${PIPESTATUS[0]}"
+}
+
+start=$SECONDS
+rc=0
+if [[ $backend == vng ]]; then
+	boot_vng || rc=$?
+else
+	boot_qemu || rc=$?
+fi
+elapsed=$((SECONDS - start))
+
+# The verdict: a timeout, a panic or a missing status is a failure of its own.
+if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+	die "FAIL: the guest did not finish within VMTEST_TIMEOUT=$timeout_s s (console: $log)"
+fi
+if grep -q 'Kernel panic - not syncing' "$log"; then
+	die "FAIL: the guest kernel panicked: $(grep -m1 'Kernel panic' "$log" | tr -d '\r') (console: $log)"
+fi
+if [[ $backend == vng ]]; then
+	status=$rc
+elif [[ -f $run_dir/status ]]; then
+	status=$(<"$run_dir/status")
+else
+	die "FAIL: the guest left no exit status (qemu exited with $rc; console: $log)"
+fi
+if [[ $status -eq 0 ]]; then
+	say "PASS on $kver ($backend, $accel) in $elapsed s"
+else
+	say "FAIL: the tests exited with $status on $kver ($backend, $accel) in $elapsed s (console: $log)"
+fi
+exit "$status"

@@ -1,0 +1,728 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Asymmetry: per flow, the interfaces and L2 peers each direction used,
+ * and the verdicts return_path_mismatch, next_hop_mismatch, multipath and
+ * one_way, with the ICMP errors that quote the flow attached.
+ *
+ * The request is the initiator's direction, the reply the other one. A
+ * packet at an ingress hook has its L2 peer as source MAC, at the egress
+ * hook as destination MAC.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "hostfacts.h"
+#include "reduce_internal.h"
+
+#define IPPROTO_TCP_ 6
+#define IPPROTO_UDP_ 17
+#define IPPROTO_ICMP_ 1
+#define IPPROTO_ICMPV6_ 58
+
+struct flow_eval {
+	__u8 client;		/* enum ft_side of the client */
+	bool mismatch;
+	bool next_hop;
+	bool next_hop_vrrp;	/* a virtual router MAC on one end */
+	__u8 multi_dir;		/* bit 0: request, bit 1: reply */
+	__u8 oneway;		/* enum ft_oneway_reason */
+};
+
+static const __u8 *side_addr(const struct ft_flow_key *k, int side)
+{
+	return side == FT_SIDE_A ? k->addr_a : k->addr_b;
+}
+
+static __u16 side_port(const struct ft_flow_key *k, int side)
+{
+	return side == FT_SIDE_A ? k->port_a : k->port_b;
+}
+
+/* The kernel takes the first sender as client unless a SYN or an echo
+ * said otherwise; a flow caught mid-stream from a service port to an
+ * ephemeral one is turned around. */
+static __u8 client_side(const struct ft_flow *f)
+{
+	__u8 c = f->initiator & 1;
+	const struct ft_flow_key *k = &f->key;
+
+	if (f->sure || (k->proto != IPPROTO_TCP_ && k->proto != IPPROTO_UDP_))
+		return c;
+	if (side_port(k, c) < 1024 && side_port(k, c ^ 1) >= 1024)
+		return c ^ 1;
+	return c;
+}
+
+static bool addr_is_group(__u8 family, const __u8 *a)
+{
+	static const __u8 bcast[4] = { 255, 255, 255, 255 };
+
+	if (family == FT_FAMILY_IPV6)
+		return a[0] == 0xff;
+	return (a[0] >= 224 && a[0] <= 239) || !memcmp(a, bcast, 4);
+}
+
+/* ---- feeding ---- */
+
+static bool flow_evictable(void *ctx, const void *entry);
+
+int ft_flows_init(struct ft_reducer *r)
+{
+	return ft_table_init(&r->flows, sizeof(struct ft_flow), sizeof(struct ft_flow_key),
+			     r->opts.max_flows, flow_evictable, r);
+}
+
+static struct ft_flow *flow_get(struct ft_reducer *r, const struct ft_flow_key *key, __u8 initiator,
+				bool sure, __u64 ts)
+{
+	struct ft_flow_key k = *key;
+	struct ft_flow *f;
+	bool fresh;
+
+	memset(k.pad, 0, sizeof(k.pad));
+	f = ft_table_get(&r->flows, &k, &fresh);
+	if (!f)
+		return NULL;
+	if (fresh) {
+		r->flows_seen++;
+		f->initiator = initiator & 1;
+		f->sure = sure;
+		f->first_ns = f->last_ns = ts;
+	} else if (sure && !f->sure) {
+		f->initiator = initiator & 1;
+		f->sure = 1;
+	}
+	if (ts && (!f->first_ns || ts < f->first_ns))
+		f->first_ns = ts;
+	if (ts > f->last_ns)
+		f->last_ns = ts;
+	return f;
+}
+
+static void side_seen(struct ft_flow *f, int side, __u64 first, __u64 last)
+{
+	if (first && (!f->side_first[side] || first < f->side_first[side]))
+		f->side_first[side] = first;
+	if (last > f->side_last[side])
+		f->side_last[side] = last;
+}
+
+static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_flow_event *e)
+{
+	__u8 out = e->hook == FT_HOOK_TC_EGRESS;
+	const __u8 *mac = out ? e->dst_mac : e->src_mac;
+	struct ft_path *p;
+
+	if (e->hook != FT_HOOK_XDP && e->hook != FT_HOOK_TC_INGRESS && !out)
+		return;
+	for (int i = 0; i < f->n_paths; i++) {
+		p = &f->paths[i];
+		if (p->side == e->side && p->out == out && p->ifindex == e->ifindex &&
+		    !memcmp(p->mac, mac, 6)) {
+			if (e->ts_ns < p->first_ns)
+				p->first_ns = e->ts_ns;
+			return;
+		}
+	}
+	if (f->n_paths == FT_FLOW_PATHS) {
+		r->paths_dropped++;
+		return;
+	}
+	p = &f->paths[f->n_paths++];
+	p->first_ns = e->ts_ns;
+	p->ifindex = e->ifindex;
+	memcpy(p->mac, mac, 6);
+	p->side = e->side & 1;
+	p->out = out;
+}
+
+int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
+{
+	struct ft_flow *f = flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE,
+				     e->ts_ns);
+	int side = e->side & 1;
+
+	if (!f)
+		return -ENOMEM;
+	side_seen(f, side, e->ts_ns, e->ts_ns);
+	if (!f->pkts[side])
+		f->pkts[side] = 1;	/* the map's counters will say how many */
+	f->tcp_flags[side] |= e->tcp_flags;
+	if (e->type == FT_REC_FLOW_END)
+		f->ended |= 1 << side;
+	add_path(r, f, e);
+	return 0;
+}
+
+int ft_flows_feed_icmp(struct ft_reducer *r, const struct ft_icmp_event *e)
+{
+	struct ft_flow *f = flow_get(r, &e->key, e->side, false, e->ts_ns);
+	struct ft_icmp_note *n;
+
+	if (!f)
+		return -ENOMEM;
+	for (int i = 0; i < f->n_icmp; i++) {
+		n = &f->icmp[i];
+		if (n->type == e->icmp_type && n->code == e->icmp_code && !memcmp(n->from, e->from, 16))
+			return 0;
+	}
+	if (f->n_icmp == FT_FLOW_ICMP)
+		return 0;
+	n = &f->icmp[f->n_icmp++];
+	memcpy(n->from, e->from, 16);
+	n->type = e->icmp_type;
+	n->code = e->icmp_code;
+	n->family = e->family;
+	n->side = e->side & 1;
+	return 0;
+}
+
+/* A later snapshot of a flow supersedes the earlier one; counters only
+ * grow, so the larger figure is the newer (the kernel entry may also have
+ * been recreated, then the older total stays). */
+int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record *s)
+{
+	__u64 first = 0;
+	struct ft_flow *f;
+
+	for (int i = 0; i < 2; i++)
+		if (s->side[i].first_ns && (!first || s->side[i].first_ns < first))
+			first = s->side[i].first_ns;
+	f = flow_get(r, &s->key, s->initiator, s->flags & FT_FLOW_INIT_SURE, first);
+	if (!f)
+		return -ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		const struct ft_side_stats *ss = &s->side[i];
+		__u64 pkts = ss->pkts_in > ss->pkts_out ? ss->pkts_in : ss->pkts_out;
+
+		if (!pkts)
+			continue;
+		if (pkts > f->pkts[i])
+			f->pkts[i] = pkts;
+		side_seen(f, i, ss->first_ns, ss->last_ns);
+		f->tcp_flags[i] |= ss->tcp_flags;
+		if (ss->last_ns > f->last_ns)
+			f->last_ns = ss->last_ns;
+	}
+	return 0;
+}
+
+/* ---- verdicts ---- */
+
+static int grp_find(__u8 *g, int i)
+{
+	while (g[i] != i)
+		i = g[i] = g[g[i]];
+	return i;
+}
+
+/* Paths of one direction and hook class are one group when they share an
+ * interface, or when they are one packet crossing stacked devices (same
+ * L2 peer, first seen within FT_STACK_NS). */
+static void path_groups(const struct ft_flow *f, __u8 *g)
+{
+	for (int i = 0; i < f->n_paths; i++)
+		g[i] = i;
+	for (int i = 0; i < f->n_paths; i++) {
+		for (int j = i + 1; j < f->n_paths; j++) {
+			const struct ft_path *a = &f->paths[i], *b = &f->paths[j];
+			__u64 d = a->first_ns > b->first_ns ? a->first_ns - b->first_ns
+							    : b->first_ns - a->first_ns;
+
+			if (a->side != b->side || a->out != b->out)
+				continue;
+			if (a->ifindex == b->ifindex || (!memcmp(a->mac, b->mac, 6) && d <= FT_STACK_NS))
+				g[grp_find(g, j)] = grp_find(g, i);
+		}
+	}
+}
+
+/* Does the group of path q use one of the interfaces of set? */
+static bool group_hits(const struct ft_flow *f, __u8 *g, int q, const struct ft_iflist *set)
+{
+	int gq = grp_find(g, q);
+
+	for (int i = 0; i < f->n_paths; i++) {
+		if (grp_find(g, i) != gq)
+			continue;
+		for (__u32 k = 0; k < set->n; k++)
+			if (set->ifindex[k] == f->paths[i].ifindex)
+				return true;
+	}
+	return false;
+}
+
+static void iflist_of(const struct ft_flow *f, int side, int out, struct ft_iflist *l)
+{
+	memset(l, 0, sizeof(*l));
+	for (int i = 0; i < f->n_paths; i++)
+		if (f->paths[i].side == side && f->paths[i].out == out)
+			ft_iflist_add(l, f->paths[i].ifindex);
+}
+
+/* Same interface, disjoint L2 peers: request side (side c, class out_c)
+ * against reply side (other side, the opposite class). */
+static void check_next_hop(const struct ft_flow *f, int c, int out_c, struct flow_eval *ev)
+{
+	for (int i = 0; i < f->n_paths; i++) {
+		const struct ft_path *p = &f->paths[i];
+		bool have_rep = false, common = false, vrrp = false;
+
+		if (p->side != c || p->out != out_c)
+			continue;
+		for (int j = 0; j < f->n_paths; j++) {
+			const struct ft_path *q = &f->paths[j];
+
+			if (q->side == c || q->out == out_c || q->ifindex != p->ifindex)
+				continue;
+			have_rep = true;
+			vrrp |= ft_mac_is_vrrp(q->mac);
+			/* any request peer on this interface matching this reply peer */
+			for (int k = 0; k < f->n_paths; k++) {
+				const struct ft_path *o = &f->paths[k];
+
+				if (o->side == c && o->out == out_c && o->ifindex == p->ifindex &&
+				    !memcmp(o->mac, q->mac, 6))
+					common = true;
+				if (o->side == c && o->out == out_c && o->ifindex == p->ifindex)
+					vrrp |= ft_mac_is_vrrp(o->mac);
+			}
+		}
+		if (have_rep && !common) {
+			ev->next_hop = true;
+			ev->next_hop_vrrp |= vrrp;
+		}
+	}
+}
+
+static bool icmp_unreachable(const struct ft_flow *f, bool *only_ttl)
+{
+	bool unreach = false;
+
+	*only_ttl = f->n_icmp > 0;
+	for (int i = 0; i < f->n_icmp; i++) {
+		const struct ft_icmp_note *n = &f->icmp[i];
+		bool v6 = n->family == FT_FAMILY_IPV6;
+
+		if ((!v6 && n->type == 3 && n->code != 4) || (v6 && n->type == 1))
+			unreach = true;
+		if (!((!v6 && n->type == 11) || (v6 && n->type == 3)))
+			*only_ttl = false;
+	}
+	return unreach;
+}
+
+static bool stream_port(const struct ft_reducer *r, __u16 port)
+{
+	for (__u32 i = 0; i < r->n_stream_ports; i++)
+		if (r->stream_ports[i] == port)
+			return true;
+	return false;
+}
+
+/*
+ * one_way: one direction seen and nothing back for oneway_after_ns before
+ * "now". TCP: a SYN never answered, or a flow seen mid-stream one way
+ * (a lone RST is an answer, not a flow). ICMP: echo requests unanswered.
+ * UDP: a request with no response, unless it looks like a one-way stream:
+ * a group destination, a well-known one-way port (syslog, SNMP traps,
+ * NetFlow/IPFIX/sFlow, statsd, collectd, GELF, VXLAN/Geneve, plus the
+ * configured ones), or more than oneway_udp_max_pkts packets. An ICMP
+ * unreachable for a UDP flow always counts (a failed exchange); one that
+ * drew only TTL-exceeded errors is a traceroute probe.
+ */
+static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, __u8 c, __u64 now)
+{
+	const struct ft_flow_key *k = &f->key;
+	bool seen_c = f->pkts[c] > 0, seen_s = f->pkts[c ^ 1] > 0, only_ttl;
+	int s = seen_c ? c : c ^ 1;
+
+	if (seen_c == seen_s)
+		return FT_OW_NONE;
+	if (now < f->side_first[s] || now - f->side_first[s] < r->opts.oneway_after_ns)
+		return FT_OW_NONE;
+	if (addr_is_group(k->family, side_addr(k, c ^ 1)))
+		return FT_OW_NONE;
+
+	switch (k->proto) {
+	case IPPROTO_TCP_:
+		if (!seen_c)
+			return FT_OW_REPLY_ONLY;
+		if (f->sure && (f->tcp_flags[c] & FT_TCP_SYN))
+			return FT_OW_SYN;
+		if ((f->tcp_flags[c] & FT_TCP_RST) &&
+		    !(f->tcp_flags[c] & ~(FT_TCP_RST | FT_TCP_ACK)) && f->pkts[c] <= 2)
+			return FT_OW_NONE;
+		return FT_OW_MIDSTREAM;
+	case IPPROTO_ICMP_:
+	case IPPROTO_ICMPV6_:
+		if (!f->sure)
+			return FT_OW_NONE;	/* not an echo */
+		return seen_c ? FT_OW_ECHO : FT_OW_REPLY_ONLY;
+	case IPPROTO_UDP_:
+		if (icmp_unreachable(f, &only_ttl))
+			return seen_c ? FT_OW_UDP : FT_OW_REPLY_ONLY;
+		if (only_ttl)
+			return FT_OW_NONE;
+		if (stream_port(r, side_port(k, c ^ 1)))
+			return FT_OW_NONE;
+		if (f->pkts[s] > r->opts.oneway_udp_max_pkts)
+			return FT_OW_NONE;
+		return seen_c ? FT_OW_UDP : FT_OW_REPLY_ONLY;
+	}
+	return FT_OW_NONE;
+}
+
+static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 now,
+		     struct flow_eval *ev)
+{
+	struct ft_iflist req_in, req_out;
+	__u8 g[FT_FLOW_PATHS];
+	__u8 c;
+
+	memset(ev, 0, sizeof(*ev));
+	c = ev->client = client_side(f);
+	path_groups(f, g);
+	iflist_of(f, c, 0, &req_in);
+	iflist_of(f, c, 1, &req_out);
+
+	/* Return path: each reply path must share an interface (or a stacked
+	 * device) with the request path it mirrors. End host: reply out vs
+	 * request in, or reply in vs request out; a forwarding host has both. */
+	for (int i = 0; i < f->n_paths; i++) {
+		const struct ft_path *q = &f->paths[i];
+
+		if (q->side == c)
+			continue;
+		if (q->out && req_in.n && !group_hits(f, g, i, &req_in))
+			ev->mismatch = true;
+		if (!q->out && req_out.n && !group_hits(f, g, i, &req_out))
+			ev->mismatch = true;
+	}
+
+	check_next_hop(f, c, 0, ev);
+	check_next_hop(f, c, 1, ev);
+
+	/* Multipath: one direction and hook class over several groups. */
+	for (int dir = 0; dir < 2; dir++) {
+		int side = dir ? c ^ 1 : c;
+
+		for (int out = 0; out < 2; out++) {
+			int first = -1;
+
+			for (int i = 0; i < f->n_paths; i++) {
+				if (f->paths[i].side != side || f->paths[i].out != out)
+					continue;
+				if (first < 0)
+					first = grp_find(g, i);
+				else if (grp_find(g, i) != first)
+					ev->multi_dir |= 1 << dir;
+			}
+		}
+	}
+	ev->oneway = oneway_reason(r, f, c, now);
+}
+
+static bool flow_evictable(void *ctx, const void *entry)
+{
+	const struct ft_flow *f = entry;
+	struct flow_eval ev;
+
+	if (f->n_icmp)
+		return false;
+	/* Judged at the end of time: a flow that could still become one_way
+	 * is kept. */
+	evaluate(ctx, f, UINT64_MAX, &ev);
+	return !ev.mismatch && !ev.next_hop && !ev.multi_dir && ev.oneway == FT_OW_NONE;
+}
+
+/* ---- findings ---- */
+
+static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
+{
+	const struct ft_flow_key *k = &f->key;
+	bool ports = k->proto == IPPROTO_TCP_ || k->proto == IPPROTO_UDP_;
+
+	x->flow = f;
+	x->family = k->family;
+	x->proto = k->proto;
+	x->client_side = c;
+	memcpy(x->client_ip, side_addr(k, c), 16);
+	memcpy(x->server_ip, side_addr(k, c ^ 1), 16);
+	x->client_port = ports ? side_port(k, c) : 0;
+	x->server_port = ports ? side_port(k, c ^ 1) : 0;
+	for (int i = 0; i < f->n_paths; i++) {
+		const struct ft_path *p = &f->paths[i];
+
+		if (p->side == c && !p->out) {
+			ft_iflist_add(&x->req_in, p->ifindex);
+			ft_maclist_add(&x->req_src, p->mac);
+		} else if (p->side == c) {
+			ft_iflist_add(&x->req_out, p->ifindex);
+			ft_maclist_add(&x->req_dst, p->mac);
+		} else if (!p->out) {
+			ft_iflist_add(&x->rep_in, p->ifindex);
+			ft_maclist_add(&x->rep_src, p->mac);
+		} else {
+			ft_iflist_add(&x->rep_out, p->ifindex);
+			ft_maclist_add(&x->rep_dst, p->mac);
+		}
+	}
+	x->pkts_req = f->pkts[c];
+	x->pkts_rep = f->pkts[c ^ 1];
+	x->n_icmp = f->n_icmp;
+	memcpy(x->icmp, f->icmp, sizeof(x->icmp));
+	x->first_ns = f->first_ns;
+	x->last_ns = f->last_ns;
+	x->weight = x->pkts_req + x->pkts_rep;
+}
+
+static bool maclist_allowed(const struct ft_reducer *r, const struct ft_maclist *l)
+{
+	for (__u32 i = 0; i < l->n; i++)
+		if (ft_allowed_mac(r, l->mac[i]))
+			return true;
+	return false;
+}
+
+static bool view_allowed(const struct ft_reducer *r, const struct ft_finding *x)
+{
+	return ft_allowed_ip(r, x->family, x->client_ip) ||
+	       ft_allowed_ip(r, x->family, x->server_ip) || maclist_allowed(r, &x->req_src) ||
+	       maclist_allowed(r, &x->req_dst) || maclist_allowed(r, &x->rep_src) ||
+	       maclist_allowed(r, &x->rep_dst);
+}
+
+static int add_finding(struct ft_reducer *r, struct ft_findings *fs, const struct ft_flow *f,
+		       const struct flow_eval *ev, __u8 kind, __u8 cls)
+{
+	struct ft_finding *x = ft_findings_add(fs);
+
+	if (!x)
+		return -ENOMEM;
+	fill_view(f, ev->client, x);
+	x->kind = kind;
+	x->cls = view_allowed(r, x) ? FT_CLASS_ALLOWED : cls;
+	if (kind == FT_KIND_ONE_WAY)
+		x->reason = ev->oneway;
+	if (kind == FT_KIND_MULTIPATH)
+		x->multi_dir = ev->multi_dir;
+	return 0;
+}
+
+int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs)
+{
+	for (__u32 i = 0; i < r->flows.n_alloc; i++) {
+		const struct ft_flow *f = ft_table_at(&r->flows, i);
+		struct flow_eval ev;
+		int err = 0;
+
+		if (!f)
+			continue;
+		evaluate(r, f, r->now_ns, &ev);
+		if (ev.mismatch)
+			err = add_finding(r, fs, f, &ev, FT_KIND_RETURN_PATH_MISMATCH, FT_CLASS_NONE);
+		if (!err && ev.next_hop)
+			err = add_finding(r, fs, f, &ev, FT_KIND_NEXT_HOP_MISMATCH,
+					  ev.next_hop_vrrp ? FT_CLASS_VRRP : FT_CLASS_NONE);
+		if (!err && ev.multi_dir)
+			err = add_finding(r, fs, f, &ev, FT_KIND_MULTIPATH, FT_CLASS_NONE);
+		if (!err && ev.oneway != FT_OW_NONE)
+			err = add_finding(r, fs, f, &ev, FT_KIND_ONE_WAY, FT_CLASS_NONE);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- hints ---- */
+
+static void merge_if(struct ft_iflist *dst, const struct ft_iflist *src)
+{
+	for (__u32 i = 0; i < src->n; i++)
+		ft_iflist_add(dst, src->ifindex[i]);
+}
+
+static const char *icmp_name(const struct ft_icmp_note *n)
+{
+	if (n->family == FT_FAMILY_IPV6) {
+		switch (n->type) {
+		case 1:
+			return n->code == 4 ? "port unreachable" : n->code == 1 ? "administratively prohibited"
+							  : "destination unreachable";
+		case 2:
+			return "packet too big";
+		case 3:
+			return "time exceeded";
+		}
+		return "error";
+	}
+	switch (n->type) {
+	case 3:
+		switch (n->code) {
+		case 0:
+			return "net unreachable";
+		case 1:
+			return "host unreachable";
+		case 3:
+			return "port unreachable";
+		case 4:
+			return "fragmentation needed";
+		case 9:
+		case 10:
+		case 13:
+			return "administratively prohibited";
+		}
+		return "destination unreachable";
+	case 11:
+		return "time exceeded";
+	case 12:
+		return "parameter problem";
+	}
+	return "error";
+}
+
+/* ' (route to X: "R"; rp_filter ...)' or the no-facts notice. */
+static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
+		       const struct ft_report_ctx *ctx, const __u8 *dst, const __u8 *src, __u32 iif,
+		       const struct ft_iflist *rp_ifs, char *buf, size_t len)
+{
+	char ip[FT_IP_STRLEN], rp[256];
+	struct ft_route rt;
+
+	if (!ctx || !ctx->host_facts) {
+		snprintf(buf, len, " (host facts unavailable: the trace was not recorded live on "
+				   "this host)");
+		return;
+	}
+	ft_hostfacts_route(f->family, dst, src, iif, &rt);
+	if (rp_ifs && rp_ifs->n)
+		snprintf(buf, len, " (route to %s: \"%s\"; %s)", ft_fmt_ip(f->family, dst, ip),
+			 rt.text, ft_sysctl_str(r, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
+	else
+		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip), rt.text);
+}
+
+void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
+		   const struct ft_report_ctx *ctx, char *buf, size_t len)
+{
+	char cl[FT_IP_STRLEN], sv[FT_IP_STRLEN], a[160], b[160], tail[512];
+	struct ft_iflist ifs = {};
+	bool forwarding = f->req_in.n && f->req_out.n;
+	__u32 iif;
+
+	ft_fmt_ip(f->family, f->client_ip, cl);
+	ft_fmt_ip(f->family, f->server_ip, sv);
+	switch (f->kind) {
+	case FT_KIND_RETURN_PATH_MISMATCH:
+		merge_if(&ifs, &f->req_in);
+		merge_if(&ifs, &f->rep_in);
+		if (f->req_in.n && f->rep_out.n) {
+			iif = forwarding && f->rep_in.n ? f->rep_in.ifindex[0] : 0;
+			facts_tail(r, f, ctx, f->client_ip, f->server_ip, iif, &ifs, tail,
+				   sizeof(tail));
+			snprintf(buf, len, "Replies to %s leave on %s but requests arrive on %s%s: %s.",
+				 cl, ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
+				 ft_iflist_str(r, &f->req_in, b, sizeof(b)), tail,
+				 forwarding ? "route the return traffic back through the request's "
+					      "interface, or fix the asymmetric routes upstream"
+					    : "add a source rule (ip rule add from the server address "
+					      "table N) routing replies out the interface requests "
+					      "arrive on, or set arp_ignore=1/arp_announce=2 so "
+					      "clients reach the right interface");
+		} else {
+			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
+			snprintf(buf, len,
+				 "Replies from %s arrive on %s but requests leave on %s%s: with strict "
+				 "rp_filter (1) on %s they are dropped; use loose rp_filter (2) there "
+				 "or make the routes symmetric.",
+				 sv, ft_iflist_str(r, &f->rep_in, a, sizeof(a)),
+				 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail, a);
+		}
+		return;
+	case FT_KIND_NEXT_HOP_MISMATCH:
+		if (f->cls == FT_CLASS_VRRP) {
+			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
+			snprintf(buf, len, "One next hop is a virtual router MAC (VRRP/HSRP) and the "
+					   "other the active router's own MAC%s: normal with first-hop "
+					   "redundancy.", tail);
+		} else if (f->req_in.n && f->rep_out.n) {
+			char m1[160], m2[160];
+
+			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
+			snprintf(buf, len,
+				 "Requests arrive on %s from %s but replies go to %s%s: replies bypass "
+				 "the device that forwarded the requests (a load balancer without "
+				 "SNAT?); route them back through it or SNAT there.",
+				 ft_iflist_str(r, &f->req_in, a, sizeof(a)),
+				 ft_maclist_str(&f->req_src, m1, sizeof(m1)),
+				 ft_maclist_str(&f->rep_dst, m2, sizeof(m2)), tail);
+		} else {
+			char m1[160], m2[160];
+
+			facts_tail(r, f, ctx, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
+			snprintf(buf, len,
+				 "Requests leave %s to %s but replies come back from %s%s: the return "
+				 "path uses another router; check the routes toward %s on the far side.",
+				 ft_iflist_str(r, &f->req_out, a, sizeof(a)),
+				 ft_maclist_str(&f->req_dst, m1, sizeof(m1)),
+				 ft_maclist_str(&f->rep_src, m2, sizeof(m2)), tail, cl);
+		}
+		return;
+	case FT_KIND_MULTIPATH: {
+		bool req = f->multi_dir & 1;
+		const __u8 *dst = req ? f->server_ip : f->client_ip;
+
+		if (req) {
+			merge_if(&ifs, &f->req_in);
+			merge_if(&ifs, &f->req_out);
+		} else {
+			merge_if(&ifs, &f->rep_in);
+			merge_if(&ifs, &f->rep_out);
+		}
+		facts_tail(r, f, ctx, dst, NULL, 0, NULL, tail, sizeof(tail));
+		snprintf(buf, len,
+			 "The %s direction used %s%s: ECMP rehashing after a route change, or a "
+			 "bond flapping between slaves; check the multipath route and the bond's "
+			 "active slave.",
+			 req ? "request" : "reply", ft_iflist_str(r, &ifs, a, sizeof(a)), tail);
+		return;
+	}
+	case FT_KIND_ONE_WAY:
+		merge_if(&ifs, &f->req_in);
+		merge_if(&ifs, &f->req_out);
+		merge_if(&ifs, &f->rep_in);
+		if (f->reason == FT_OW_REPLY_ONLY) {
+			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
+			snprintf(buf, len, "Only %s's answers were seen here, never the requests%s: "
+					   "requests reach it by another path than this host.", sv, tail);
+			return;
+		}
+		facts_tail(r, f, ctx, f->client_ip, NULL, 0, &ifs, tail, sizeof(tail));
+		if (f->reason == FT_OW_UDP && f->n_icmp) {
+			char from[FT_IP_STRLEN];
+
+			snprintf(buf, len, "Answered only by ICMP %s from %s%s: nothing listens on "
+					   "%s port %u, or a firewall rejects it.", icmp_name(&f->icmp[0]),
+				 ft_fmt_ip(f->icmp[0].family, f->icmp[0].from, from), tail, sv,
+				 f->server_port);
+			return;
+		}
+		snprintf(buf, len, "%s%s: %s.",
+			 f->reason == FT_OW_SYN	       ? "TCP SYNs got no SYN-ACK here"
+			 : f->reason == FT_OW_MIDSTREAM ? "This TCP flow passed here in one direction "
+							  "only"
+			 : f->reason == FT_OW_ECHO      ? "Echo requests got no reply here"
+							: "UDP requests got no response here",
+			 tail,
+			 f->reason == FT_OW_MIDSTREAM
+				 ? "the other direction takes another path around this host"
+			 : f->reason == FT_OW_UDP
+				 ? "the service is down or filtered, or answers by another path (a "
+				   "one-way stream? add its port to the stream list)"
+				 : "the peer is down or filtered, or its answers return by another path");
+		return;
+	}
+	buf[0] = 0;
+}

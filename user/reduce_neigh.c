@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * ARP flux, IPv4 ARP and IPv6 NDP alike: who claims each IP on the wire
+ * (local_flux, duplicate_ip) and how neighbour entries change MAC
+ * (flip_flop, mac_changed). Legitimate look-alikes (virtual router MACs,
+ * proxy ARP, Microsoft NLB) and allowed addresses are classified, not
+ * alarmed on.
+ *
+ * A claim is a packet that tells the segment "this IP is at this MAC": an
+ * ARP reply or request (sender fields), a gratuitous ARP, an NDP NA
+ * (target and its link-layer option) or NS (source and its option).
+ * Probes (sender 0.0.0.0, DAD from ::) claim nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hostfacts.h"
+#include "reduce_internal.h"
+
+static bool claim_evictable(void *ctx, const void *entry)
+{
+	const struct ft_ipclaim *c = entry;
+
+	return c->n_macs <= 1;	/* one owner: nothing to report */
+}
+
+static bool neigh_evictable(void *ctx, const void *entry)
+{
+	const struct ft_neighst *n = entry;
+
+	return !n->changes;
+}
+
+int ft_neigh_init(struct ft_reducer *r)
+{
+	int err = ft_table_init(&r->claims, sizeof(struct ft_ipclaim), sizeof(struct ft_ip_key),
+				r->opts.max_ips, claim_evictable, r);
+
+	if (!err)
+		err = ft_table_init(&r->neighs, sizeof(struct ft_neighst), sizeof(struct ft_ip_key),
+				    r->opts.max_ips, neigh_evictable, r);
+	return err;
+}
+
+static bool ip_is_zero(const __u8 *ip, __u8 family)
+{
+	static const __u8 zero[16];
+
+	return !memcmp(ip, zero, family == FT_FAMILY_IPV6 ? 16 : 4);
+}
+
+static void ip_key(struct ft_ip_key *k, __u8 family, __u32 ifindex, const __u8 *ip)
+{
+	memset(k, 0, sizeof(*k));
+	k->family = family;
+	k->ifindex = ifindex;
+	memcpy(k->ip, ip, family == FT_FAMILY_IPV6 ? 16 : 4);
+}
+
+static __u32 owner_ifindex(const struct ft_reducer *r, const __u8 *mac, __u32 fallback)
+{
+	for (__u32 i = 0; i < r->n_ifaces; i++)
+		if (!memcmp(r->ifaces[i].mac, mac, 6))
+			return r->ifaces[i].ifindex;
+	return fallback;
+}
+
+static __u64 absdiff(__u64 a, __u64 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
+{
+	bool grat = e->flags & FT_ARP_GRATUITOUS, fresh, egress = e->hook == FT_HOOK_TC_EGRESS;
+	const __u8 *ip, *mac = e->sender_mac;
+	struct ft_claimer *cl = NULL;
+	struct ft_ipclaim *c;
+	struct ft_ip_key key;
+	__u8 op;
+
+	if ((e->flags & FT_ARP_PROBE) ||
+	    (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6))
+		return 0;
+	switch (e->op) {
+	case FT_ARP_REPLY:
+		ip = e->sender_ip;
+		op = grat ? FT_CLAIM_GRAT : FT_CLAIM_REPLY;
+		break;
+	case FT_ARP_REQUEST:
+		ip = e->sender_ip;
+		op = grat ? FT_CLAIM_GRAT : FT_CLAIM_REQUEST;
+		break;
+	case FT_NDP_NA:
+		ip = e->target_ip;
+		op = grat ? FT_CLAIM_GRAT : FT_CLAIM_REPLY;
+		break;
+	case FT_NDP_NS:
+		ip = e->sender_ip;
+		op = FT_CLAIM_REQUEST;
+		break;
+	default:
+		return 0;
+	}
+	if (ip_is_zero(ip, e->family) || ft_mac_is_zero(mac))
+		return 0;
+
+	ip_key(&key, e->family, 0, ip);
+	c = ft_table_get(&r->claims, &key, &fresh);
+	if (!c)
+		return -ENOMEM;
+	for (int i = 0; i < c->n_macs; i++)
+		if (!memcmp(c->macs[i].mac, mac, 6))
+			cl = &c->macs[i];
+	if (!cl) {
+		if (c->n_macs == FT_IP_MACS) {
+			c->macs_dropped++;
+			r->macs_dropped++;
+			return 0;
+		}
+		cl = &c->macs[c->n_macs++];
+		memcpy(cl->mac, mac, 6);
+		cl->first_ns = e->ts_ns;
+	}
+	/* Our own claims seen again on another traced port of the segment
+	 * count for the interface that owns the MAC. */
+	if (egress || ft_mac_is_local(r, mac)) {
+		__u32 ifindex = egress ? e->ifindex : owner_ifindex(r, mac, e->ifindex);
+		bool known = false;
+
+		cl->local = 1;
+		for (int i = 0; i < cl->n_if; i++)
+			known |= cl->ifindex[i] == ifindex;
+		if (!known && cl->n_if < FT_CLAIM_IFACES)
+			cl->ifindex[cl->n_if++] = ifindex;
+	} else {
+		bool known = false;
+
+		for (int i = 0; i < cl->n_if; i++)
+			known |= cl->ifindex[i] == e->ifindex;
+		if (!known && cl->n_if < FT_CLAIM_IFACES)
+			cl->ifindex[cl->n_if++] = e->ifindex;
+	}
+	cl->ops |= op;
+	if (e->op <= FT_ARP_REPLY && memcmp(e->eth_src, e->sender_mac, 6))
+		cl->l2_mismatch = 1;
+	cl->count += 1 + e->repeats;
+	if (e->ts_ns < cl->first_ns)
+		cl->first_ns = e->ts_ns;
+	if (e->ts_ns > cl->last_ns)
+		cl->last_ns = e->ts_ns;
+
+	if (!ft_mac_is_zero(c->last_mac) && memcmp(c->last_mac, mac, 6))
+		c->changes++;
+	memcpy(c->last_mac, mac, 6);
+
+	/* Several MACs answering one asker at once: one request, several answers. */
+	if (op == FT_CLAIM_REPLY) {
+		if (c->last_reply_ns && memcmp(c->last_reply_mac, mac, 6) &&
+		    !memcmp(c->last_reply_dst, e->eth_dst, 6) &&
+		    absdiff(e->ts_ns, c->last_reply_ns) <= FT_INSTANT_NS)
+			c->co_answers++;
+		c->last_reply_ns = e->ts_ns;
+		memcpy(c->last_reply_mac, mac, 6);
+		memcpy(c->last_reply_dst, e->eth_dst, 6);
+	}
+	return 0;
+}
+
+static bool hist_has(const struct ft_neighst *n, const __u8 *mac)
+{
+	for (int i = 0; i < n->n_hist; i++)
+		if (!memcmp(n->hist[i], mac, 6))
+			return true;
+	return false;
+}
+
+static void hist_add(struct ft_neighst *n, const __u8 *mac)
+{
+	if (hist_has(n, mac))
+		return;
+	if (n->n_hist == FT_NEIGH_HISTORY) {
+		n->hist_dropped++;
+		return;
+	}
+	memcpy(n->hist[n->n_hist++], mac, 6);
+}
+
+int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e)
+{
+	struct ft_neighst *n;
+	struct ft_ip_key key;
+	bool fresh;
+
+	/* Entries being resolved or failing have no address yet. */
+	if (ft_mac_is_zero(e->new_mac) ||
+	    (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6))
+		return 0;
+	ip_key(&key, e->family, e->ifindex, e->ip);
+	n = ft_table_get(&r->neighs, &key, &fresh);
+	if (!n)
+		return -ENOMEM;
+	if (fresh) {
+		n->first_ns = e->ts_ns;
+		/* An entry that existed before tracing started. */
+		if (!ft_mac_is_zero(e->old_mac)) {
+			memcpy(n->cur, e->old_mac, 6);
+			hist_add(n, e->old_mac);
+		}
+	}
+	if (e->ts_ns > n->last_ns)
+		n->last_ns = e->ts_ns;
+	if (ft_mac_is_zero(n->cur)) {
+		memcpy(n->cur, e->new_mac, 6);
+		hist_add(n, e->new_mac);
+		return 0;
+	}
+	if (!memcmp(n->cur, e->new_mac, 6))
+		return 0;
+	n->changes++;
+	if (hist_has(n, e->new_mac))
+		n->flips++;
+	else
+		hist_add(n, e->new_mac);
+	memcpy(n->cur, e->new_mac, 6);
+	return 0;
+}
+
+/* ---- findings ---- */
+
+/* MACs that answered for addresses only with replies, one entry per
+ * (IP, MAC), sorted: a MAC listed for several IPs acts as a proxy. */
+struct proxy_index {
+	__u8 (*mac)[6];
+	size_t n;
+};
+
+static int cmp_mac(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
+static int proxy_index_build(struct ft_reducer *r, struct proxy_index *px)
+{
+	size_t cap = 0;
+
+	memset(px, 0, sizeof(*px));
+	for (__u32 i = 0; i < r->claims.n_alloc; i++) {
+		const struct ft_ipclaim *c = ft_table_at(&r->claims, i);
+
+		for (int m = 0; c && m < c->n_macs; m++) {
+			if (c->macs[m].ops != FT_CLAIM_REPLY)
+				continue;
+			if (px->n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				void *v = realloc(px->mac, ncap * 6);
+
+				if (!v)
+					return -ENOMEM;
+				px->mac = v;
+				cap = ncap;
+			}
+			memcpy(px->mac[px->n++], c->macs[m].mac, 6);
+		}
+	}
+	if (px->n)
+		qsort(px->mac, px->n, 6, cmp_mac);
+	return 0;
+}
+
+static size_t proxy_ips(const struct proxy_index *px, const __u8 *mac)
+{
+	size_t lo = 0, hi = px->n, n = 0;
+
+	while (lo < hi) {	/* first entry >= mac */
+		size_t mid = (lo + hi) / 2;
+
+		if (memcmp(px->mac[mid], mac, 6) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo + n < px->n && !memcmp(px->mac[lo + n], mac, 6))
+		n++;
+	return n;
+}
+
+/* Do two of c's MACs also claim another IP together (cross-claims of
+ * one host's NICs)? */
+static bool shares_other_ips(const struct ft_reducer *r, const struct ft_ipclaim *c)
+{
+	for (__u32 i = 0; i < r->claims.n_alloc; i++) {
+		const struct ft_ipclaim *o = ft_table_at(&r->claims, i);
+		int both = 0;
+
+		if (!o || o == c || o->n_macs < 2)
+			continue;
+		for (int a = 0; a < c->n_macs; a++)
+			for (int b = 0; b < o->n_macs; b++)
+				both += !memcmp(c->macs[a].mac, o->macs[b].mac, 6);
+		if (both >= 2)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One multi-homed host or several owners? Several owners when two MACs
+ * each announced the IP (gratuitous ARP / unsolicited NA: what VIP owners
+ * and failovers send) or when this host and a remote MAC both claim it.
+ * One host when one request was answered by several MACs within
+ * FT_INSTANT_NS and the MACs agree: same vendor prefix, all locally
+ * administered (virtual NICs), or they also claim other IPs together.
+ */
+static void duplicate_verdict(const struct ft_reducer *r, const struct ft_ipclaim *c, int n_local,
+			      struct ft_finding *x)
+{
+	int grat = 0, univ = 0, ladm = 0;
+	bool same_oui = true;
+
+	for (int i = 0; i < c->n_macs; i++) {
+		const __u8 *m = c->macs[i].mac;
+
+		grat += !!(c->macs[i].ops & FT_CLAIM_GRAT);
+		if (m[0] & 0x02) {
+			ladm++;
+		} else {
+			univ++;
+			if (memcmp(m, c->macs[0].mac, 3))
+				same_oui = false;
+		}
+	}
+	if (univ == c->n_macs && same_oui)
+		x->mac_evidence |= FT_EVID_SAME_OUI;
+	if (ladm == c->n_macs)
+		x->mac_evidence |= FT_EVID_LOCAL_ADMIN;
+	if (grat >= 2)
+		x->mac_evidence |= FT_EVID_GRAT_SEVERAL;
+	if (n_local && n_local < c->n_macs)
+		x->mac_evidence |= FT_EVID_LOCAL_AND_REMOTE;
+	x->reason = FT_DUP_SEVERAL_OWNERS;
+	if (x->mac_evidence & (FT_EVID_GRAT_SEVERAL | FT_EVID_LOCAL_AND_REMOTE) || !c->co_answers)
+		return;
+	if (!(x->mac_evidence & (FT_EVID_SAME_OUI | FT_EVID_LOCAL_ADMIN)) && shares_other_ips(r, c))
+		x->mac_evidence |= FT_EVID_SHARED_IPS;
+	if (x->mac_evidence & (FT_EVID_SAME_OUI | FT_EVID_LOCAL_ADMIN | FT_EVID_SHARED_IPS))
+		x->reason = FT_DUP_ONE_HOST;
+}
+
+static __u8 classify(const struct ft_reducer *r, __u8 family,
+		     const __u8 *ip, const struct ft_maclist *macs, bool l2_mismatch, bool proxy)
+{
+	bool vrrp = false, nlb = l2_mismatch;
+
+	if (ft_allowed_ip(r, family, ip))
+		return FT_CLASS_ALLOWED;
+	for (__u32 i = 0; i < macs->n; i++) {
+		if (ft_allowed_mac(r, macs->mac[i]))
+			return FT_CLASS_ALLOWED;
+		vrrp |= ft_mac_is_vrrp(macs->mac[i]);
+		nlb |= ft_mac_is_nlb(macs->mac[i]);
+	}
+	if (vrrp)
+		return FT_CLASS_VRRP;
+	if (nlb)
+		return FT_CLASS_NLB;
+	return proxy ? FT_CLASS_PROXY_ARP : FT_CLASS_NONE;
+}
+
+static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
+			  const struct ft_ipclaim *c, struct ft_findings *fs)
+{
+	int n_local = 0, n_remote = 0;
+	bool l2_mismatch = false, proxy = false, owner_uses = false;
+	struct ft_finding *x;
+
+	for (int i = 0; i < c->n_macs; i++) {
+		n_local += c->macs[i].local;
+		n_remote += !c->macs[i].local;
+		l2_mismatch |= c->macs[i].l2_mismatch;
+		owner_uses |= !!(c->macs[i].ops & (FT_CLAIM_REQUEST | FT_CLAIM_GRAT));
+	}
+	if (n_local >= 2) {
+		x = ft_findings_add(fs);
+		if (!x)
+			return -ENOMEM;
+		x->kind = FT_KIND_LOCAL_FLUX;
+		for (int i = 0; i < c->n_macs; i++) {
+			const struct ft_claimer *m = &c->macs[i];
+
+			if (!m->local)
+				continue;
+			ft_maclist_add(&x->macs, m->mac);
+			for (int k = 0; k < m->n_if; k++)
+				ft_iflist_add(&x->ifaces, m->ifindex[k]);
+			x->weight += m->count;
+			if (!x->first_ns || m->first_ns < x->first_ns)
+				x->first_ns = m->first_ns;
+			if (m->last_ns > x->last_ns)
+				x->last_ns = m->last_ns;
+		}
+	}
+	if (n_remote >= 1 && c->n_macs >= 2) {
+		x = ft_findings_add(fs);
+		if (!x)
+			return -ENOMEM;
+		x->kind = FT_KIND_DUPLICATE_IP;
+		for (int i = 0; i < c->n_macs; i++) {
+			const struct ft_claimer *m = &c->macs[i];
+
+			ft_maclist_add(&x->macs, m->mac);
+			for (int k = 0; k < m->n_if; k++)
+				ft_iflist_add(&x->ifaces, m->ifindex[k]);
+			x->weight += m->count;
+			if (!x->first_ns || m->first_ns < x->first_ns)
+				x->first_ns = m->first_ns;
+			if (m->last_ns > x->last_ns)
+				x->last_ns = m->last_ns;
+		}
+		duplicate_verdict(r, c, n_local, x);
+		/* A proxy answers only with replies, for several IPs, while
+		 * the owner also uses the address itself. */
+		for (int i = 0; x->reason == FT_DUP_SEVERAL_OWNERS && i < c->n_macs; i++)
+			if (c->macs[i].ops == FT_CLAIM_REPLY && owner_uses &&
+			    proxy_ips(px, c->macs[i].mac) >= FT_PROXY_MIN_IPS)
+				proxy = true;
+	}
+	/* Both findings of one IP share the IP, the counters and the class. */
+	for (size_t i = fs->n - (n_local >= 2) - (n_remote >= 1 && c->n_macs >= 2); i < fs->n; i++) {
+		x = &fs->v[i];
+		x->family = c->key.family;
+		memcpy(x->ip, c->key.ip, 16);
+		x->changes = c->changes;
+		x->co_answers = c->co_answers;
+		x->cls = classify(r, x->family, x->ip, &x->macs, l2_mismatch,
+				  x->kind == FT_KIND_DUPLICATE_IP && proxy);
+	}
+	return 0;
+}
+
+static int neigh_finding(struct ft_reducer *r, const struct proxy_index *px,
+			 const struct ft_neighst *n, struct ft_findings *fs)
+{
+	struct ft_finding *x;
+	bool proxy = false;
+
+	if (!n->changes)
+		return 0;
+	x = ft_findings_add(fs);
+	if (!x)
+		return -ENOMEM;
+	x->kind = n->flips ? FT_KIND_FLIP_FLOP : FT_KIND_MAC_CHANGED;
+	x->family = n->key.family;
+	memcpy(x->ip, n->key.ip, 16);
+	for (int i = 0; i < n->n_hist; i++) {
+		ft_maclist_add(&x->macs, n->hist[i]);
+		proxy |= proxy_ips(px, n->hist[i]) >= FT_PROXY_MIN_IPS;
+	}
+	ft_iflist_add(&x->ifaces, n->key.ifindex);
+	x->changes = n->changes;
+	x->first_ns = n->first_ns;
+	x->last_ns = n->last_ns;
+	x->weight = n->changes;
+	x->cls = classify(r, x->family, x->ip, &x->macs, false, proxy);
+	return 0;
+}
+
+int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
+{
+	struct proxy_index px;
+	int err = proxy_index_build(r, &px);
+
+	for (__u32 i = 0; !err && i < r->claims.n_alloc; i++) {
+		const struct ft_ipclaim *c = ft_table_at(&r->claims, i);
+
+		if (c && c->n_macs >= 2)
+			err = claim_findings(r, &px, c, fs);
+	}
+	for (__u32 i = 0; !err && i < r->neighs.n_alloc; i++) {
+		const struct ft_neighst *n = ft_table_at(&r->neighs, i);
+
+		if (n)
+			err = neigh_finding(r, &px, n, fs);
+	}
+	free(px.mac);
+	return err;
+}
+
+/* ---- hints ---- */
+
+static void route_tail(const struct ft_finding *f, const struct ft_report_ctx *ctx, char *buf,
+		       size_t len)
+{
+	struct ft_route rt;
+
+	if (!ctx || !ctx->host_facts) {
+		snprintf(buf, len, " (%s)", FT_NO_FACTS);
+		return;
+	}
+	ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
+	snprintf(buf, len, " (this host reaches it via \"%s\")", rt.text);
+}
+
+static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
+		      const struct ft_report_ctx *ctx, const char *ip, char *buf, size_t len)
+{
+	char ifs[160], facts[600];
+
+	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
+	if (f->family == FT_FAMILY_IPV6) {
+		route_tail(f, ctx, facts, sizeof(facts));
+		snprintf(buf, len, "This host advertised %s from %s with %u MACs%s: the address is "
+				   "on several interfaces of one segment (or proxy_ndp is on); keep it "
+				   "on one interface.", ip, ifs, f->macs.n, facts);
+		return;
+	}
+	if (ctx && ctx->host_facts)
+		snprintf(facts, sizeof(facts), " (%s)",
+			 ft_sysctl_str(r, &f->ifaces,
+				       FT_SC_ARP_IGNORE | FT_SC_ARP_ANNOUNCE | FT_SC_ARP_FILTER,
+				       facts + 2, sizeof(facts) - 3));
+	else
+		snprintf(facts, sizeof(facts), " (%s)", FT_NO_FACTS);
+	snprintf(buf, len, "This host answered for %s from %s with %u MACs%s: set arp_ignore=1 "
+			   "and arp_announce=2 on these interfaces (or arp_filter=1 with source "
+			   "routing) so only the interface holding the address answers.",
+		 ip, ifs, f->macs.n, facts);
+}
+
+void ft_neigh_hint(const struct ft_reducer *r, const struct ft_finding *f,
+		   const struct ft_report_ctx *ctx, char *buf, size_t len)
+{
+	char ip[FT_IP_STRLEN], macs[160], ifs[160], tail[400];
+
+	ft_fmt_ip(f->family, f->ip, ip);
+	ft_maclist_str(&f->macs, macs, sizeof(macs));
+	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
+	route_tail(f, ctx, tail, sizeof(tail));
+	switch (f->cls) {
+	case FT_CLASS_ALLOWED:
+		snprintf(buf, len, "%s or one of %s is on the allow-list: not alarmed%s.", ip, macs,
+			 tail);
+		return;
+	case FT_CLASS_VRRP:
+		snprintf(buf, len, "A virtual router MAC (VRRP/CARP/HSRP) is among %s for %s%s: "
+				   "expected around router failover or with use_vmac; allow-list it "
+				   "if it persists.", macs, ip, tail);
+		return;
+	case FT_CLASS_NLB:
+		snprintf(buf, len, "A Microsoft NLB cluster MAC or an Ethernet source unlike the ARP "
+				   "sender answers for %s%s: an NLB virtual IP, expected.", ip, tail);
+		return;
+	case FT_CLASS_PROXY_ARP:
+		snprintf(buf, len, "One of %s answers for %s only with replies and for several "
+				   "addresses: a router with proxy_arp answering beside the owner%s; "
+				   "harmless if intended.", macs, ip, tail);
+		return;
+	}
+	switch (f->kind) {
+	case FT_KIND_LOCAL_FLUX:
+		flux_hint(r, f, ctx, ip, buf, len);
+		return;
+	case FT_KIND_DUPLICATE_IP:
+		if (f->reason == FT_DUP_ONE_HOST)
+			snprintf(buf, len, "%s is answered by %s within the same instant (%s): one "
+					   "host with several NICs on this segment%s; set arp_ignore=1 "
+					   "and arp_announce=2 on that host.", ip, macs,
+				 f->mac_evidence & FT_EVID_SAME_OUI     ? "same vendor prefix"
+				 : f->mac_evidence & FT_EVID_LOCAL_ADMIN ? "virtual NICs"
+									 : "they share addresses",
+				 tail);
+		else
+			snprintf(buf, len, "%s is claimed by %s (%s): several hosts hold the address, "
+					   "a duplicate or a split-brain VIP%s; find the owners by MAC "
+					   "and keep one.", ip, macs,
+				 f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE ? "this host and another"
+				 : f->mac_evidence & FT_EVID_GRAT_SEVERAL
+					 ? "each announced it with gratuitous ARP/NA"
+					 : "answers at different times or from different vendors",
+				 tail);
+		return;
+	case FT_KIND_FLIP_FLOP:
+		snprintf(buf, len, "The neighbour entry for %s on %s went back to an earlier MAC "
+				   "(%u changes among %s)%s: two devices answer for it (duplicate "
+				   "address, split-brain VIP or ARP flux); find the second owner by MAC.",
+			 ip, ifs, f->changes, macs, tail);
+		return;
+	case FT_KIND_MAC_CHANGED:
+		snprintf(buf, len, "The neighbour entry for %s on %s moved to a new MAC (%s) and "
+				   "stayed%s: a failover (bond, VRRP, moved VM or replaced NIC), "
+				   "informational.", ip, ifs, macs, tail);
+		return;
+	}
+	buf[0] = 0;
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The JSON report: one object on one line, schema version 1 (README,
+ * "JSON output"). Field names and shapes are a contract: add, never
+ * rename.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include "reduce_internal.h"
+
+static void jstr(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p >= 0x7f)
+			fprintf(out, "\\u%04x", *p);	/* keeps the output ASCII, always valid */
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void jkey(FILE *out, const char *key)
+{
+	jstr(out, key);
+	fputc(':', out);
+}
+
+static void jtime(FILE *out, __u64 ns, const struct ft_report_ctx *ctx)
+{
+	char buf[FT_TIME_STRLEN];
+
+	jstr(out, ft_fmt_rfc3339(ns, ctx->mono_to_wall_ns, buf));
+}
+
+static void jifaces(FILE *out, const struct ft_reducer *r, const char *key,
+		    const struct ft_iflist *l)
+{
+	char name[FT_IFNAMSIZ + 16];
+
+	fprintf(out, ",");
+	jkey(out, key);
+	fputc('[', out);
+	for (__u32 i = 0; i < l->n; i++) {
+		if (i)
+			fputc(',', out);
+		jstr(out, ft_iface_name(r, l->ifindex[i], name, sizeof(name)));
+	}
+	fputc(']', out);
+}
+
+static void jmacs(FILE *out, const char *key, const struct ft_maclist *l)
+{
+	char mac[FT_MAC_STRLEN];
+
+	fprintf(out, ",");
+	jkey(out, key);
+	fputc('[', out);
+	for (__u32 i = 0; i < l->n; i++) {
+		if (i)
+			fputc(',', out);
+		jstr(out, ft_fmt_mac(l->mac[i], mac));
+	}
+	fputc(']', out);
+}
+
+static void jendpoint(FILE *out, const char *key, __u8 family, const __u8 *ip, __u16 port)
+{
+	char buf[FT_IP_STRLEN];
+
+	fprintf(out, ",");
+	jkey(out, key);
+	fprintf(out, "{\"ip\":");
+	jstr(out, ft_fmt_ip(family, ip, buf));
+	fprintf(out, ",\"port\":%u}", port);
+}
+
+static void jhint(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
+		  const struct ft_report_ctx *ctx)
+{
+	char hint[1024];
+
+	ft_finding_hint(r, f, ctx, hint, sizeof(hint));
+	fprintf(out, ",\"hint\":");
+	jstr(out, hint);
+}
+
+static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
+			  const struct ft_report_ctx *ctx)
+{
+	char buf[FT_IP_STRLEN];
+	const char *proto = ft_fmt_proto(f->proto, buf);
+
+	fprintf(out, "{\"kind\":");
+	jstr(out, ft_finding_kind_name(f->kind));
+	if (f->cls != FT_CLASS_NONE) {
+		fprintf(out, ",\"class\":");
+		jstr(out, ft_class_name(f->cls));
+	}
+	if (proto == buf)
+		fprintf(out, ",\"proto\":%u", f->proto);
+	else
+		fprintf(out, ",\"proto\":\"%s\"", proto);
+	jendpoint(out, "client", f->family, f->client_ip, f->client_port);
+	jendpoint(out, "server", f->family, f->server_ip, f->server_port);
+	jifaces(out, r, "request_in", &f->req_in);
+	jifaces(out, r, "request_out", &f->req_out);
+	jifaces(out, r, "reply_in", &f->rep_in);
+	jifaces(out, r, "reply_out", &f->rep_out);
+	jmacs(out, "request_src_macs", &f->req_src);
+	jmacs(out, "reply_dst_macs", &f->rep_dst);
+	jmacs(out, "request_dst_macs", &f->req_dst);
+	jmacs(out, "reply_src_macs", &f->rep_src);
+	fprintf(out, ",\"packets\":{\"request\":%llu,\"reply\":%llu}",
+		(unsigned long long)f->pkts_req, (unsigned long long)f->pkts_rep);
+	fprintf(out, ",\"icmp_errors\":[");
+	for (int i = 0; i < f->n_icmp; i++) {
+		fprintf(out, "%s{\"type\":%u,\"code\":%u,\"from\":", i ? "," : "", f->icmp[i].type,
+			f->icmp[i].code);
+		jstr(out, ft_fmt_ip(f->icmp[i].family, f->icmp[i].from, buf));
+		fputc('}', out);
+	}
+	fputc(']', out);
+	if (f->kind == FT_KIND_ONE_WAY) {
+		fprintf(out, ",\"reason\":");
+		jstr(out, ft_oneway_reason_name(f->reason));
+	}
+	if (f->kind == FT_KIND_MULTIPATH)
+		fprintf(out, ",\"directions\":[%s%s%s]", f->multi_dir & 1 ? "\"request\"" : "",
+			f->multi_dir == 3 ? "," : "", f->multi_dir & 2 ? "\"reply\"" : "");
+	fprintf(out, ",\"first_seen\":");
+	jtime(out, f->first_ns, ctx);
+	fprintf(out, ",\"last_seen\":");
+	jtime(out, f->last_ns, ctx);
+	jhint(out, r, f, ctx);
+	fputc('}', out);
+}
+
+static void arp_obj(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
+		    const struct ft_report_ctx *ctx)
+{
+	char buf[FT_IP_STRLEN];
+
+	fprintf(out, "{\"kind\":");
+	jstr(out, ft_finding_kind_name(f->kind));
+	if (f->cls != FT_CLASS_NONE) {
+		fprintf(out, ",\"class\":");
+		jstr(out, ft_class_name(f->cls));
+	}
+	fprintf(out, ",\"family\":\"%s\",\"ip\":", f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4");
+	jstr(out, ft_fmt_ip(f->family, f->ip, buf));
+	jmacs(out, "macs", &f->macs);
+	jifaces(out, r, "interfaces", &f->ifaces);
+	fprintf(out, ",\"changes\":%u", f->changes);
+	if (f->kind == FT_KIND_DUPLICATE_IP)
+		fprintf(out, ",\"owners\":\"%s\"",
+			f->reason == FT_DUP_ONE_HOST ? "one_host" : "several");
+	fprintf(out, ",\"first_seen\":");
+	jtime(out, f->first_ns, ctx);
+	fprintf(out, ",\"last_seen\":");
+	jtime(out, f->last_ns, ctx);
+	jhint(out, r, f, ctx);
+	fputc('}', out);
+}
+
+static void finding_list(FILE *out, const struct ft_reducer *r, const struct ft_findings *fs,
+			 const struct ft_report_ctx *ctx, const char *key, int which)
+{
+	bool first = true;
+
+	fprintf(out, ",");
+	jkey(out, key);
+	fputc('[', out);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct ft_finding *f = &fs->v[i];
+		bool asym = ft_finding_kind_is_asymmetry(f->kind);
+
+		/* which: 0 asymmetry alarms, 1 ARP-flux alarms, 2 look-alikes */
+		if ((which == 2) != (f->cls != FT_CLASS_NONE))
+			continue;
+		if (which < 2 && asym != (which == 0))
+			continue;
+		if (!first)
+			fputc(',', out);
+		first = false;
+		if (asym)
+			asymmetry_obj(out, r, f, ctx);
+		else
+			arp_obj(out, r, f, ctx);
+	}
+	fputc(']', out);
+}
+
+static void jcount(FILE *out, const char *key, __u64 v)
+{
+	fprintf(out, ",\"%s\":%llu", key, (unsigned long long)v);
+}
+
+static void counters_obj(FILE *out, const struct ft_reducer *r, const struct ft_findings *fs)
+{
+	const __u64 *k = r->counters.kernel;
+
+	fprintf(out, ",\"counters\":{\"flows\":%llu", (unsigned long long)r->flows_seen);
+	jcount(out, "packets", k[FT_CNT_PACKETS]);
+	jcount(out, "events", r->events);
+	jcount(out, "lost_events", ft_lost_events(r));
+	jcount(out, "ringbuf_full", k[FT_CNT_RINGBUF_FULL]);
+	jcount(out, "flow_map_full", k[FT_CNT_FLOW_MAP_FULL]);
+	jcount(out, "arp_map_full", k[FT_CNT_ARP_MAP_FULL]);
+	jcount(out, "reducer_dropped",
+	       r->flows.dropped + r->claims.dropped + r->neighs.dropped + r->ifaces_dropped);
+	jcount(out, "malformed", k[FT_CNT_MALFORMED]);
+	jcount(out, "non_ip", k[FT_CNT_NON_IP]);
+	jcount(out, "icmp_unmatched", k[FT_CNT_ICMP_UNMATCHED]);
+	jcount(out, "arp_folded", k[FT_CNT_ARP_FOLDED]);
+	jcount(out, "neigh_other_netns", k[FT_CNT_NEIGH_OTHER_NETNS]);
+	jcount(out, "fragments", k[FT_CNT_FRAGMENTS]);
+	jcount(out, "nonlinear", k[FT_CNT_NONLINEAR]);
+	jcount(out, "flows_tracked", r->counters.flows_tracked);
+	jcount(out, "flow_map_capacity", r->counters.flow_map_capacity);
+	jcount(out, "flows_evicted", r->flows.evicted);
+	jcount(out, "paths_dropped", r->paths_dropped);
+	jcount(out, "macs_dropped", r->macs_dropped);
+	jcount(out, "bad_records", r->bad_records);
+	jcount(out, "findings_truncated", fs->truncated);
+	jcount(out, "classified", fs->classified);
+	fputc('}', out);
+}
+
+static void interfaces_arr(FILE *out, const struct ft_reducer *r)
+{
+	static const char *const hooks[] = { [FT_HOOK_XDP] = "xdp",
+					     [FT_HOOK_TC_INGRESS] = "tc_ingress",
+					     [FT_HOOK_TC_EGRESS] = "tc_egress",
+					     [FT_HOOK_NEIGH] = "neigh" };
+	char mac[FT_MAC_STRLEN];
+
+	fprintf(out, ",\"interfaces\":[");
+	for (__u32 i = 0; i < r->n_ifaces; i++) {
+		const struct ft_iface *f = &r->ifaces[i];
+		bool first = true;
+
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		jstr(out, f->name);
+		fprintf(out, ",\"ifindex\":%u,\"mac\":", f->ifindex);
+		jstr(out, ft_fmt_mac(f->mac, mac));
+		fprintf(out, ",\"hooks\":[");
+		for (unsigned int h = FT_HOOK_XDP; h <= FT_HOOK_NEIGH; h++) {
+			if (!(f->hooks & FT_HOOKBIT(h)))
+				continue;
+			fprintf(out, "%s\"%s\"", first ? "" : ",", hooks[h]);
+			first = false;
+		}
+		fprintf(out, "]}");
+	}
+	fputc(']', out);
+}
+
+int ft_report_json(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *out)
+{
+	struct ft_report_ctx def = { .host = "", .source = "" };
+	struct ft_findings fs;
+	__u64 start = r->first_ns, end = r->now_ns;
+	int err;
+
+	if (!ctx)
+		ctx = &def;
+	err = ft_findings_collect(r, &fs);
+	if (err)
+		return err;
+	if (!r->have_time) {
+		/* Nothing was fed: the window is the moment of the report. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		start = end = (__u64)ts.tv_sec * FT_NSEC + ts.tv_nsec;
+	}
+	fprintf(out, "{\"fluxtrace\":1,\"host\":");
+	jstr(out, ctx->host ? ctx->host : "");
+	fprintf(out, ",\"source\":");
+	jstr(out, ctx->source ? ctx->source : "");
+	fprintf(out, ",\"start\":");
+	jtime(out, start, ctx);
+	fprintf(out, ",\"end\":");
+	jtime(out, end, ctx);
+	interfaces_arr(out, r);
+	counters_obj(out, r, &fs);
+	finding_list(out, r, &fs, ctx, "asymmetry", 0);
+	finding_list(out, r, &fs, ctx, "arp_flux", 1);
+	finding_list(out, r, &fs, ctx, "classified", 2);
+	fprintf(out, "}\n");
+	ft_findings_free(&fs);
+	return ferror(out) ? -EIO : 0;
+}
