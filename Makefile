@@ -103,7 +103,12 @@ bench: deps all
 	$(Q)tools/bench/run.sh $(BUILD)
 
 vmtest: deps all
+	$(Q)tools/deps.sh --vm
 	$(Q)tools/vmtest.sh $(BUILD)
+
+# libFuzzer on the trace reader, FUZZ_SECONDS (default 60) long.
+fuzz: deps
+	$(Q)tools/fuzz.sh $(BUILD)
 
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/fluxtrace

@@ -160,6 +160,8 @@ __noinline int ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex,
 			return 0;
 		}
 		ft_emit_flow(FT_REC_FLOW_NEW, hook, ifindex, len, p, &key, side, &init);
+		if (p->outer.tcp_flags & (FT_TCP_FIN | FT_TCP_RST))
+			ft_emit_flow(FT_REC_FLOW_END, hook, ifindex, len, p, &key, side, &init);
 		return 0;
 	}
 
@@ -181,7 +183,7 @@ __noinline int ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex,
 
 	if (ft_path_is_new(st->paths[side], print))
 		ft_emit_flow(FT_REC_FLOW_PATH, hook, ifindex, len, p, &key, side, st);
-	else if (fresh_flags & (FT_TCP_FIN | FT_TCP_RST))
+	if (fresh_flags & (FT_TCP_FIN | FT_TCP_RST))
 		ft_emit_flow(FT_REC_FLOW_END, hook, ifindex, len, p, &key, side, st);
 	return 0;
 }

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcriterion-dev pkg-config
 	  make gcc iproute2 iputils-ping tcpdump socat python3 iperf3 netsniff-ng hping3
-	  libmicrohttpd-dev valgrind libclang-rt-14-dev)
+	  libmicrohttpd-dev valgrind libclang-rt-14-dev curl iptables nftables)
 vm_packages=(qemu-system-x86 busybox-static kmod)
 
 want=("${packages[@]}")

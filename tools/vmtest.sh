@@ -83,20 +83,19 @@ kver=$(image_release "$kernel")
 [[ -n $kver ]] || die "$kernel: cannot read its kernel release; is it a bzImage or vmlinux?"
 
 # KVM only when it really runs a guest: /dev/kvm can exist while nested guests
-# fail. The probe boots a 512-byte real-mode sector that writes 0x2a to
-# isa-debug-exit, then the same again in 64-bit paging mode is left to the
-# real boot: a kernel that does not come up under KVM falls back to TCG below.
+# fail (here qemu aborts on the host CPU's MSRs, or a default-CPU guest hangs).
+# The probe runs a 512-byte boot sector with the CPU model the real boot uses;
+# it writes 0x2a to isa-debug-exit, which makes qemu exit with 0x2a * 2 + 1.
 kvm_probe() {
-	local img rc
+	local img rc=0
 	[[ -r /dev/kvm && -w /dev/kvm ]] || return 1
 	img=$(mktemp)
 	printf '\xb0\x2a\xe6\xf4\xf4\xeb\xfd' >"$img"
 	truncate -s 510 "$img"
 	printf '\x55\xaa' >>"$img"
-	rc=0
-	timeout 10 qemu-system-x86_64 -accel kvm -display none -nodefaults -no-user-config -m 16 \
-		-device isa-debug-exit,iobase=0xf4,iosize=4 -drive file="$img",format=raw,if=floppy \
-		-boot a >/dev/null 2>&1 || rc=$?
+	(timeout 10 qemu-system-x86_64 -accel kvm -cpu host -display none -nodefaults \
+		-no-user-config -m 16 -device isa-debug-exit,iobase=0xf4,iosize=4 \
+		-drive file="$img",format=raw,if=floppy -boot a; exit $?) >/dev/null 2>&1 || rc=$?
 	rm -f "$img"
 	[[ $rc -eq $(((0x2a << 1) | 1)) ]]
 }
@@ -194,7 +193,7 @@ boot_qemu() {
 		i=$((i + 1))
 	done
 	if [[ $accel == kvm ]]; then
-		qemu_accel=(-accel kvm ${KCPU:+-cpu $KCPU})
+		qemu_accel=(-accel kvm -cpu host)
 	else
 		qemu_accel=(-accel tcg,thread=${TT:-multi} -cpu ${TCPU:-max})
 	fi

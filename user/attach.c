@@ -43,7 +43,6 @@ static void iface_init(struct ft_iface *ifc, const char *name, int ifindex)
 	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
 	ifc->ifindex = ifindex;
 	ifc->xdp_link = ifc->tc_link[0] = ifc->tc_link[1] = -1;
-	ifc->seen = true;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;

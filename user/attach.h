@@ -28,7 +28,7 @@ struct ft_iface {
 	int tc_link[2];		/* [0] ingress, [1] egress: tcx links */
 	bool tc_legacy[2];	/* clsact + cls_bpf filter instead of tcx */
 	bool xdp_generic;	/* XDP runs in generic (skb) mode */
-	bool seen;		/* still present at the last interface scan */
+	__u64 announced_ns;	/* when its FT_REC_IFACE record was made */
 };
 
 /* Interfaces named in spec ("any" or "a,b,c"); appends to *ifaces. Returns

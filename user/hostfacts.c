@@ -52,7 +52,7 @@ int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out)
 {
 	char probe[128];
 
-	memset(out, 0xff, sizeof(*out));	/* -1 everywhere */
+	memset(out, 0xff, sizeof(*out)); /* -1 everywhere */
 	if (!ifname || !*ifname || strchr(ifname, '/') || !strcmp(ifname, ".") ||
 	    !strcmp(ifname, ".."))
 		return -EINVAL;
@@ -66,6 +66,45 @@ int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out)
 	out->rp_filter = conf_max(read_conf("all", "rp_filter"), read_conf(ifname, "rp_filter"));
 	out->proxy_arp = conf_or(read_conf("all", "proxy_arp"), read_conf(ifname, "proxy_arp"));
 	return 0;
+}
+
+const char *ft_hostfacts_sysctl_str(const char *const *ifnames, unsigned int n, unsigned int which,
+				    char *buf, size_t len)
+{
+	static const char *const names[] = { "arp_ignore", "arp_announce", "arp_filter",
+					     "rp_filter", "proxy_arp" };
+	size_t off = 0;
+	bool first = true;
+	int w;
+
+	buf[0] = 0;
+	for (unsigned int k = 0; k < 5; k++) {
+		if (!(which & (1u << k)))
+			continue;
+		w = snprintf(buf + off, off < len ? len - off : 0, "%s%s", first ? "" : "; ",
+			     names[k]);
+		off += w > 0 ? w : 0;
+		first = false;
+		for (unsigned int i = 0; i < n; i++) {
+			struct ft_if_sysctls sc;
+			int v = -1;
+
+			if (!ft_hostfacts_sysctls(ifnames[i], &sc)) {
+				const int vals[] = { sc.arp_ignore, sc.arp_announce, sc.arp_filter,
+						     sc.rp_filter, sc.proxy_arp };
+
+				v = vals[k];
+			}
+			if (v < 0)
+				w = snprintf(buf + off, off < len ? len - off : 0, " %s=?",
+					     ifnames[i]);
+			else
+				w = snprintf(buf + off, off < len ? len - off : 0, " %s=%d",
+					     ifnames[i], v);
+			off += w > 0 ? w : 0;
+		}
+	}
+	return buf;
 }
 
 struct route_req {
@@ -118,12 +157,11 @@ static const char *type_prefix(unsigned char type)
 	return "";
 }
 
-#define APPEND(buf, len, off, ...)                                                   \
-	do {                                                                        \
-		int n_ = snprintf((buf) + (off), (off) < (len) ? (len) - (off) : 0, \
-				  __VA_ARGS__);                                     \
-		if (n_ > 0)                                                         \
-			(off) += (size_t)n_;                                        \
+#define APPEND(buf, len, off, ...)                                                                 \
+	do {                                                                                       \
+		int n_ = snprintf((buf) + (off), (off) < (len) ? (len) - (off) : 0, __VA_ARGS__);  \
+		if (n_ > 0)                                                                        \
+			(off) += (size_t)n_;                                                       \
 	} while (0)
 
 static void append_dev(char *buf, size_t len, size_t *off, __u32 oif)

@@ -24,6 +24,16 @@ struct ft_if_sysctls {
 /* 0 or -errno (-ENOENT: no such interface here). */
 int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out);
 
+/* Effective values of several interfaces as text, e.g. "arp_ignore eth0=0
+ * eth1=1; rp_filter eth0=1 eth1=1" ("?" where unreadable). */
+#define FT_SC_ARP_IGNORE 0x01
+#define FT_SC_ARP_ANNOUNCE 0x02
+#define FT_SC_ARP_FILTER 0x04
+#define FT_SC_RP_FILTER 0x08
+#define FT_SC_PROXY_ARP 0x10
+const char *ft_hostfacts_sysctl_str(const char *const *ifnames, unsigned int n, unsigned int which,
+				    char *buf, size_t len);
+
 struct ft_route {
 	char text[160];		/* "default via 10.0.0.1 dev eth1 table main" */
 	__u32 oif;		/* interface the route sends to, 0 if none */

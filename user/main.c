@@ -359,7 +359,7 @@ static void iface_record(const struct ft_iface *ifc, bool removed, struct ft_ifa
 	r->ifindex = ifc->ifindex;
 	r->hooks = ifc->hooks;
 	r->netns_ino = stat("/proc/self/ns/net", &ns) ? 0 : ns.st_ino;
-	r->ts_ns = ft_now_ns();
+	r->ts_ns = ifc->announced_ns;
 	snprintf(r->name, sizeof(r->name), "%s", ifc->name);
 }
 
@@ -379,6 +379,7 @@ static void announce(struct ft_tracer *t, struct ft_iface *ifc, bool removed)
 {
 	struct ft_iface_record r;
 
+	ifc->announced_ns = ft_now_ns();
 	iface_record(ifc, removed, &r);
 	ft_session_record(&t->run->session, &r, sizeof(r));
 }

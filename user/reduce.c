@@ -12,7 +12,7 @@
 #include "reduce_internal.h"
 
 #define FT_CHUNK 1024
-#define FT_EVICT_SCAN 64	/* LRU entries looked at for one eviction */
+#define FT_EVICT_SCAN 64 /* LRU entries looked at for one eviction */
 
 static const char *const kind_names[FT_KIND_MAX] = {
 	[FT_KIND_DUPLICATE_IP] = "duplicate_ip",
@@ -369,8 +369,8 @@ struct ft_reducer *ft_reducer_new(const struct ft_reduce_opts *opts)
 	static const __u16 default_streams[] = {
 		/* syslog, SNMP trap, RIP, NetFlow/IPFIX/sFlow, statsd, collectd,
 		 * GELF, VXLAN, Geneve, WireGuard keeps its own replies. */
-		514, 162, 520, 2055, 2056, 4739, 4740, 6343, 9995, 9996, 8125, 25826,
-		12201, 4789, 6081, 8472,
+		514,  162,  520,  2055,	 2056,	4739, 4740, 6343,
+		9995, 9996, 8125, 25826, 12201, 4789, 6081, 8472,
 	};
 	struct ft_reduce_opts def = FT_REDUCE_OPTS_DEFAULT;
 	struct ft_reducer *r = calloc(1, sizeof(*r));
@@ -392,7 +392,7 @@ struct ft_reducer *ft_reducer_new(const struct ft_reduce_opts *opts)
 		}
 		r->n_allow++;
 	}
-	r->opts.allow = NULL;	/* parsed: the caller's strings are not kept */
+	r->opts.allow = NULL; /* parsed: the caller's strings are not kept */
 	for (size_t i = 0; i < sizeof(default_streams) / sizeof(default_streams[0]); i++)
 		r->stream_ports[r->n_stream_ports++] = default_streams[i];
 	for (const __u16 *p = r->opts.oneway_udp_stream_ports; p && *p; p++) {
@@ -491,7 +491,7 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len)
 		r->bad_records++;
 		return -EINVAL;
 	}
-	memcpy(&u, rec, len);	/* records from a file need not be aligned */
+	memcpy(&u, rec, len); /* records from a file need not be aligned */
 	r->records++;
 	if (u.type < FT_REC_USER_FIRST)
 		r->events++;
@@ -589,12 +589,39 @@ static int cmp_finding(const void *pa, const void *pb)
 	return c;
 }
 
-/* All findings, sorted worst first, at most FT_MAX_FINDINGS_PER_KIND
- * alarms and as many look-alikes per kind. */
-int ft_findings_collect(struct ft_reducer *r, struct ft_findings *fs)
+/* Sort, and keep the FT_MAX_FINDINGS_PER_KIND first alarms and look-alikes
+ * of each kind; the rest is only counted. Trimming early and trimming
+ * once keep the same findings: the order is total. */
+static void findings_trim(struct ft_findings *fs)
 {
 	__u32 kept[FT_KIND_MAX][2] = {};
 	size_t out = 0;
+
+	if (fs->n)
+		qsort(fs->v, fs->n, sizeof(fs->v[0]), cmp_finding);
+	for (size_t i = 0; i < fs->n; i++) {
+		const struct ft_finding *f = &fs->v[i];
+		int classified = f->cls != FT_CLASS_NONE;
+
+		if (kept[f->kind][classified] == FT_MAX_FINDINGS_PER_KIND) {
+			fs->over[f->kind][classified]++;
+			continue;
+		}
+		kept[f->kind][classified]++;
+		fs->v[out++] = *f;
+	}
+	fs->n = out;
+}
+
+void ft_findings_checkpoint(struct ft_findings *fs)
+{
+	if (fs->n >= 4 * FT_KIND_MAX * FT_MAX_FINDINGS_PER_KIND)
+		findings_trim(fs);
+}
+
+/* All findings, sorted worst first, bounded per kind. */
+int ft_findings_collect(struct ft_reducer *r, struct ft_findings *fs)
+{
 	int err;
 
 	memset(fs, 0, sizeof(*fs));
@@ -605,24 +632,18 @@ int ft_findings_collect(struct ft_reducer *r, struct ft_findings *fs)
 		ft_findings_free(fs);
 		return err;
 	}
-	if (fs->n)
-		qsort(fs->v, fs->n, sizeof(fs->v[0]), cmp_finding);
+	findings_trim(fs);
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++) {
+		fs->per_kind[k] = fs->over[k][0];
+		fs->classified += fs->over[k][1];
+		fs->truncated += fs->over[k][0] + fs->over[k][1];
+	}
 	for (size_t i = 0; i < fs->n; i++) {
-		struct ft_finding *f = &fs->v[i];
-		int classified = f->cls != FT_CLASS_NONE;
-
-		if (classified)
+		if (fs->v[i].cls != FT_CLASS_NONE)
 			fs->classified++;
 		else
-			fs->per_kind[f->kind]++;
-		if (kept[f->kind][classified] == FT_MAX_FINDINGS_PER_KIND) {
-			fs->truncated++;
-			continue;
-		}
-		kept[f->kind][classified]++;
-		fs->v[out++] = *f;
+			fs->per_kind[fs->v[i].kind]++;
 	}
-	fs->n = out;
 	return 0;
 }
 
@@ -677,38 +698,6 @@ void ft_maclist_add(struct ft_maclist *l, const __u8 *mac)
 		memcpy(l->mac[l->n++], mac, 6);
 }
 
-const char *ft_class_name(unsigned int cls)
-{
-	switch (cls) {
-	case FT_CLASS_VRRP:
-		return "vrrp";
-	case FT_CLASS_PROXY_ARP:
-		return "proxy_arp";
-	case FT_CLASS_NLB:
-		return "nlb";
-	case FT_CLASS_ALLOWED:
-		return "allowed";
-	}
-	return "none";
-}
-
-const char *ft_oneway_reason_name(unsigned int reason)
-{
-	switch (reason) {
-	case FT_OW_SYN:
-		return "syn_unanswered";
-	case FT_OW_MIDSTREAM:
-		return "mid_stream";
-	case FT_OW_ECHO:
-		return "echo_unanswered";
-	case FT_OW_UDP:
-		return "udp_unanswered";
-	case FT_OW_REPLY_ONLY:
-		return "reply_only";
-	}
-	return "none";
-}
-
 const char *ft_iflist_str(const struct ft_reducer *r, const struct ft_iflist *l, char *buf,
 			  size_t len)
 {
@@ -740,32 +729,10 @@ const char *ft_maclist_str(const struct ft_maclist *l, char *buf, size_t len)
 const char *ft_sysctl_str(const struct ft_reducer *r, const struct ft_iflist *l, unsigned int which,
 			  char *buf, size_t len)
 {
-	static const char *const names[] = { "arp_ignore", "arp_announce", "arp_filter",
-					     "rp_filter", "proxy_arp" };
-	struct ft_if_sysctls sc[FT_LIST_MAX];
-	char name[FT_IFNAMSIZ + 16];
-	size_t off = 0;
-	bool first = true;
+	char names[FT_LIST_MAX][FT_IFNAMSIZ + 16];
+	const char *ptrs[FT_LIST_MAX];
 
-	buf[0] = 0;
 	for (__u32 i = 0; i < l->n; i++)
-		if (ft_hostfacts_sysctls(ft_iface_name(r, l->ifindex[i], name, sizeof(name)), &sc[i]))
-			memset(&sc[i], 0xff, sizeof(sc[i]));
-	for (unsigned int k = 0; k < 5; k++) {
-		if (!(which & (1u << k)))
-			continue;
-		FT_APPEND(buf, len, off, "%s%s", first ? "" : "; ", names[k]);
-		first = false;
-		for (__u32 i = 0; i < l->n; i++) {
-			const int v[] = { sc[i].arp_ignore, sc[i].arp_announce, sc[i].arp_filter,
-					  sc[i].rp_filter, sc[i].proxy_arp };
-
-			ft_iface_name(r, l->ifindex[i], name, sizeof(name));
-			if (v[k] < 0)
-				FT_APPEND(buf, len, off, " %s=?", name);
-			else
-				FT_APPEND(buf, len, off, " %s=%d", name, v[k]);
-		}
-	}
-	return buf;
+		ptrs[i] = ft_iface_name(r, l->ifindex[i], names[i], sizeof(names[i]));
+	return ft_hostfacts_sysctl_str(ptrs, l->n, which, buf, len);
 }

@@ -19,7 +19,8 @@ struct ft_reducer;
 
 struct ft_reduce_opts {
 	__u64 oneway_after_ns;	/* unanswered this long before "now": one_way */
-	const char *const *allow; /* IPs, CIDR prefixes or MACs never alarmed on (NULL-terminated) */
+	/* IPs, CIDR prefixes or MACs never alarmed on (NULL-terminated) */
+	const char *const *allow;
 	/* Zero means the default for each of these. */
 	__u32 max_flows;	/* flows tracked at once (FT_REDUCE_MAX_FLOWS) */
 	__u32 max_ips;		/* IPs tracked for ARP/NDP claims and neighbour entries */

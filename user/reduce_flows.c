@@ -21,12 +21,12 @@
 #define IPPROTO_ICMPV6_ 58
 
 struct flow_eval {
-	__u8 client;		/* enum ft_side of the client */
+	__u8 client; /* enum ft_side of the client */
 	bool mismatch;
 	bool next_hop;
-	bool next_hop_vrrp;	/* a virtual router MAC on one end */
-	__u8 multi_dir;		/* bit 0: request, bit 1: reply */
-	__u8 oneway;		/* enum ft_oneway_reason */
+	bool next_hop_vrrp; /* a virtual router MAC on one end */
+	__u8 multi_dir;	    /* bit 0: request, bit 1: reply */
+	__u8 oneway;	    /* enum ft_oneway_reason */
 };
 
 static const __u8 *side_addr(const struct ft_flow_key *k, int side)
@@ -139,15 +139,15 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 
 int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
 {
-	struct ft_flow *f = flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE,
-				     e->ts_ns);
+	struct ft_flow *f =
+		flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE, e->ts_ns);
 	int side = e->side & 1;
 
 	if (!f)
 		return -ENOMEM;
 	side_seen(f, side, e->ts_ns, e->ts_ns);
 	if (!f->pkts[side])
-		f->pkts[side] = 1;	/* the map's counters will say how many */
+		f->pkts[side] = 1; /* the map's counters will say how many */
 	f->tcp_flags[side] |= e->tcp_flags;
 	if (e->type == FT_REC_FLOW_END)
 		f->ended |= 1 << side;
@@ -164,7 +164,8 @@ int ft_flows_feed_icmp(struct ft_reducer *r, const struct ft_icmp_event *e)
 		return -ENOMEM;
 	for (int i = 0; i < f->n_icmp; i++) {
 		n = &f->icmp[i];
-		if (n->type == e->icmp_type && n->code == e->icmp_code && !memcmp(n->from, e->from, 16))
+		if (n->type == e->icmp_type && n->code == e->icmp_code &&
+		    !memcmp(n->from, e->from, 16))
 			return 0;
 	}
 	if (f->n_icmp == FT_FLOW_ICMP)
@@ -232,7 +233,8 @@ static void path_groups(const struct ft_flow *f, __u8 *g)
 
 			if (a->side != b->side || a->out != b->out)
 				continue;
-			if (a->ifindex == b->ifindex || (!memcmp(a->mac, b->mac, 6) && d <= FT_STACK_NS))
+			if (a->ifindex == b->ifindex ||
+			    (!memcmp(a->mac, b->mac, 6) && d <= FT_STACK_NS))
 				g[grp_find(g, j)] = grp_find(g, i);
 		}
 	}
@@ -358,7 +360,7 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
 	case IPPROTO_ICMP_:
 	case IPPROTO_ICMPV6_:
 		if (!f->sure)
-			return FT_OW_NONE;	/* not an echo */
+			return FT_OW_NONE; /* not an echo */
 		return seen_c ? FT_OW_ECHO : FT_OW_REPLY_ONLY;
 	case IPPROTO_UDP_:
 		if (icmp_unreachable(f, &only_ttl))
@@ -522,7 +524,8 @@ int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs)
 			continue;
 		evaluate(r, f, r->now_ns, &ev);
 		if (ev.mismatch)
-			err = add_finding(r, fs, f, &ev, FT_KIND_RETURN_PATH_MISMATCH, FT_CLASS_NONE);
+			err = add_finding(r, fs, f, &ev, FT_KIND_RETURN_PATH_MISMATCH,
+					  FT_CLASS_NONE);
 		if (!err && ev.next_hop)
 			err = add_finding(r, fs, f, &ev, FT_KIND_NEXT_HOP_MISMATCH,
 					  ev.next_hop_vrrp ? FT_CLASS_VRRP : FT_CLASS_NONE);
@@ -532,6 +535,7 @@ int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs)
 			err = add_finding(r, fs, f, &ev, FT_KIND_ONE_WAY, FT_CLASS_NONE);
 		if (err)
 			return err;
+		ft_findings_checkpoint(fs);
 	}
 	return 0;
 }
@@ -549,8 +553,9 @@ static const char *icmp_name(const struct ft_icmp_note *n)
 	if (n->family == FT_FAMILY_IPV6) {
 		switch (n->type) {
 		case 1:
-			return n->code == 4 ? "port unreachable" : n->code == 1 ? "administratively prohibited"
-							  : "destination unreachable";
+			return n->code == 4   ? "port unreachable"
+			       : n->code == 1 ? "administratively prohibited"
+					      : "destination unreachable";
 		case 2:
 			return "packet too big";
 		case 3:
@@ -592,8 +597,9 @@ static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
 	struct ft_route rt;
 
 	if (!ctx || !ctx->host_facts) {
-		snprintf(buf, len, " (host facts unavailable: the trace was not recorded live on "
-				   "this host)");
+		snprintf(buf, len,
+			 " (host facts unavailable: the trace was not recorded live on "
+			 "this host)");
 		return;
 	}
 	ft_hostfacts_route(f->family, dst, src, iif, &rt);
@@ -601,7 +607,8 @@ static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
 		snprintf(buf, len, " (route to %s: \"%s\"; %s)", ft_fmt_ip(f->family, dst, ip),
 			 rt.text, ft_sysctl_str(r, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
 	else
-		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip), rt.text);
+		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip),
+			 rt.text);
 }
 
 void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
@@ -622,20 +629,24 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			iif = forwarding && f->rep_in.n ? f->rep_in.ifindex[0] : 0;
 			facts_tail(r, f, ctx, f->client_ip, f->server_ip, iif, &ifs, tail,
 				   sizeof(tail));
-			snprintf(buf, len, "Replies to %s leave on %s but requests arrive on %s%s: %s.",
-				 cl, ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
+			snprintf(buf, len,
+				 "Replies to %s leave on %s but requests arrive on %s%s: %s.", cl,
+				 ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
 				 ft_iflist_str(r, &f->req_in, b, sizeof(b)), tail,
-				 forwarding ? "route the return traffic back through the request's "
-					      "interface, or fix the asymmetric routes upstream"
-					    : "add a source rule (ip rule add from the server address "
-					      "table N) routing replies out the interface requests "
-					      "arrive on, or set arp_ignore=1/arp_announce=2 so "
-					      "clients reach the right interface");
+				 forwarding
+					 ? "route the return traffic back through the request's "
+					   "interface, or fix the asymmetric routes upstream"
+					 : "add a source rule (ip rule add from the server address "
+					   "table N) routing replies out the interface requests "
+					   "arrive on, or set arp_ignore=1/arp_announce=2 so "
+					   "clients reach the right interface");
 		} else {
 			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
 			snprintf(buf, len,
-				 "Replies from %s arrive on %s but requests leave on %s%s: with strict "
-				 "rp_filter (1) on %s they are dropped; use loose rp_filter (2) there "
+				 "Replies from %s arrive on %s but requests leave on %s%s: with "
+				 "strict "
+				 "rp_filter (1) on %s they are dropped; use loose rp_filter (2) "
+				 "there "
 				 "or make the routes symmetric.",
 				 sv, ft_iflist_str(r, &f->rep_in, a, sizeof(a)),
 				 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail, a);
@@ -644,15 +655,18 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 	case FT_KIND_NEXT_HOP_MISMATCH:
 		if (f->cls == FT_CLASS_VRRP) {
 			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
-			snprintf(buf, len, "One next hop is a virtual router MAC (VRRP/HSRP) and the "
-					   "other the active router's own MAC%s: normal with first-hop "
-					   "redundancy.", tail);
+			snprintf(buf, len,
+				 "One next hop is a virtual router MAC (VRRP/HSRP) and the "
+				 "other the active router's own MAC%s: normal with first-hop "
+				 "redundancy.",
+				 tail);
 		} else if (f->req_in.n && f->rep_out.n) {
 			char m1[160], m2[160];
 
 			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
 			snprintf(buf, len,
-				 "Requests arrive on %s from %s but replies go to %s%s: replies bypass "
+				 "Requests arrive on %s from %s but replies go to %s%s: replies "
+				 "bypass "
 				 "the device that forwarded the requests (a load balancer without "
 				 "SNAT?); route them back through it or SNAT there.",
 				 ft_iflist_str(r, &f->req_in, a, sizeof(a)),
@@ -663,8 +677,10 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 
 			facts_tail(r, f, ctx, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
 			snprintf(buf, len,
-				 "Requests leave %s to %s but replies come back from %s%s: the return "
-				 "path uses another router; check the routes toward %s on the far side.",
+				 "Requests leave %s to %s but replies come back from %s%s: the "
+				 "return "
+				 "path uses another router; check the routes toward %s on the far "
+				 "side.",
 				 ft_iflist_str(r, &f->req_out, a, sizeof(a)),
 				 ft_maclist_str(&f->req_dst, m1, sizeof(m1)),
 				 ft_maclist_str(&f->rep_src, m2, sizeof(m2)), tail, cl);
@@ -693,35 +709,44 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 		merge_if(&ifs, &f->req_in);
 		merge_if(&ifs, &f->req_out);
 		merge_if(&ifs, &f->rep_in);
+		/* The route that matters: toward the peer this host sends to. */
 		if (f->reason == FT_OW_REPLY_ONLY) {
-			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
-			snprintf(buf, len, "Only %s's answers were seen here, never the requests%s: "
-					   "requests reach it by another path than this host.", sv, tail);
+			facts_tail(r, f, ctx, f->rep_in.n ? f->server_ip : f->client_ip, NULL, 0,
+				   &ifs, tail, sizeof(tail));
+			snprintf(buf, len,
+				 "Only %s's answers were seen here, never the requests%s: "
+				 "requests reach it by another path than this host.",
+				 sv, tail);
 			return;
 		}
-		facts_tail(r, f, ctx, f->client_ip, NULL, 0, &ifs, tail, sizeof(tail));
+		facts_tail(r, f, ctx, f->req_in.n ? f->client_ip : f->server_ip, NULL, 0, &ifs,
+			   tail, sizeof(tail));
 		if (f->reason == FT_OW_UDP && f->n_icmp) {
 			char from[FT_IP_STRLEN];
 
-			snprintf(buf, len, "Answered only by ICMP %s from %s%s: nothing listens on "
-					   "%s port %u, or a firewall rejects it.", icmp_name(&f->icmp[0]),
+			snprintf(buf, len,
+				 "Answered only by ICMP %s from %s%s: nothing listens on "
+				 "%s port %u, or a firewall rejects it.",
+				 icmp_name(&f->icmp[0]),
 				 ft_fmt_ip(f->icmp[0].family, f->icmp[0].from, from), tail, sv,
 				 f->server_port);
 			return;
 		}
 		snprintf(buf, len, "%s%s: %s.",
-			 f->reason == FT_OW_SYN	       ? "TCP SYNs got no SYN-ACK here"
-			 : f->reason == FT_OW_MIDSTREAM ? "This TCP flow passed here in one direction "
-							  "only"
-			 : f->reason == FT_OW_ECHO      ? "Echo requests got no reply here"
-							: "UDP requests got no response here",
+			 f->reason == FT_OW_SYN ? "TCP SYNs got no SYN-ACK here"
+			 : f->reason == FT_OW_MIDSTREAM
+				 ? "This TCP flow passed here in one direction "
+				   "only"
+			 : f->reason == FT_OW_ECHO ? "Echo requests got no reply here"
+						   : "UDP requests got no response here",
 			 tail,
 			 f->reason == FT_OW_MIDSTREAM
 				 ? "the other direction takes another path around this host"
 			 : f->reason == FT_OW_UDP
 				 ? "the service is down or filtered, or answers by another path (a "
 				   "one-way stream? add its port to the stream list)"
-				 : "the peer is down or filtered, or its answers return by another path");
+				 : "the peer is down or filtered, or its answers return by another "
+				   "path");
 		return;
 	}
 	buf[0] = 0;

@@ -258,6 +258,7 @@ struct ft_findings {
 	__u32 per_kind[FT_KIND_MAX];	/* alarmed, before truncation */
 	__u32 classified;
 	__u64 truncated;
+	__u32 over[FT_KIND_MAX][2];	/* trimmed away: [kind][classified] */
 };
 
 /* reduce.c */
@@ -269,6 +270,8 @@ bool ft_allowed_ip(const struct ft_reducer *r, __u8 family, const __u8 *ip);
 bool ft_allowed_mac(const struct ft_reducer *r, const __u8 *mac);
 struct ft_finding *ft_findings_add(struct ft_findings *fs);
 int ft_findings_collect(struct ft_reducer *r, struct ft_findings *fs);
+/* Called by collectors between entries: bounds the memory of a flood. */
+void ft_findings_checkpoint(struct ft_findings *fs);
 void ft_findings_free(struct ft_findings *fs);
 __u64 ft_lost_events(const struct ft_reducer *r);
 void ft_iflist_add(struct ft_iflist *l, __u32 ifindex);
@@ -293,13 +296,8 @@ void ft_finding_hint(const struct ft_reducer *r, const struct ft_finding *f,
 const char *ft_iflist_str(const struct ft_reducer *r, const struct ft_iflist *l, char *buf,
 			  size_t len);
 const char *ft_maclist_str(const struct ft_maclist *l, char *buf, size_t len);
-/* Effective sysctls of the interfaces read from this host, e.g.
- * "arp_ignore eth0=0 eth1=0; rp_filter eth0=1 eth1=1". */
-#define FT_SC_ARP_IGNORE 0x01
-#define FT_SC_ARP_ANNOUNCE 0x02
-#define FT_SC_ARP_FILTER 0x04
-#define FT_SC_RP_FILTER 0x08
-#define FT_SC_PROXY_ARP 0x10
+/* Effective sysctls (FT_SC_* of hostfacts.h) of the interfaces, read
+ * from this host. */
 const char *ft_sysctl_str(const struct ft_reducer *r, const struct ft_iflist *l, unsigned int which,
 			  char *buf, size_t len);
 /* The notice for hints without host facts. */

@@ -21,7 +21,7 @@ static bool claim_evictable(void *ctx, const void *entry)
 {
 	const struct ft_ipclaim *c = entry;
 
-	return c->n_macs <= 1;	/* one owner: nothing to report */
+	return c->n_macs <= 1; /* one owner: nothing to report */
 }
 
 static bool neigh_evictable(void *ctx, const void *entry)
@@ -272,7 +272,7 @@ static size_t proxy_ips(const struct proxy_index *px, const __u8 *mac)
 {
 	size_t lo = 0, hi = px->n, n = 0;
 
-	while (lo < hi) {	/* first entry >= mac */
+	while (lo < hi) { /* first entry >= mac */
 		size_t mid = (lo + hi) / 2;
 
 		if (memcmp(px->mac[mid], mac, 6) < 0)
@@ -347,8 +347,8 @@ static void duplicate_verdict(const struct ft_reducer *r, const struct ft_ipclai
 		x->reason = FT_DUP_ONE_HOST;
 }
 
-static __u8 classify(const struct ft_reducer *r, __u8 family,
-		     const __u8 *ip, const struct ft_maclist *macs, bool l2_mismatch, bool proxy)
+static __u8 classify(const struct ft_reducer *r, __u8 family, const __u8 *ip,
+		     const struct ft_maclist *macs, bool l2_mismatch, bool proxy)
 {
 	bool vrrp = false, nlb = l2_mismatch;
 
@@ -426,7 +426,8 @@ static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 				proxy = true;
 	}
 	/* Both findings of one IP share the IP, the counters and the class. */
-	for (size_t i = fs->n - (n_local >= 2) - (n_remote >= 1 && c->n_macs >= 2); i < fs->n; i++) {
+	for (size_t i = fs->n - (n_local >= 2) - (n_remote >= 1 && c->n_macs >= 2); i < fs->n;
+	     i++) {
 		x = &fs->v[i];
 		x->family = c->key.family;
 		memcpy(x->ip, c->key.ip, 16);
@@ -475,12 +476,14 @@ int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 
 		if (c && c->n_macs >= 2)
 			err = claim_findings(r, &px, c, fs);
+		ft_findings_checkpoint(fs);
 	}
 	for (__u32 i = 0; !err && i < r->neighs.n_alloc; i++) {
 		const struct ft_neighst *n = ft_table_at(&r->neighs, i);
 
 		if (n)
 			err = neigh_finding(r, &px, n, fs);
+		ft_findings_checkpoint(fs);
 	}
 	free(px.mac);
 	return err;
@@ -509,9 +512,11 @@ static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
 	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
 	if (f->family == FT_FAMILY_IPV6) {
 		route_tail(f, ctx, facts, sizeof(facts));
-		snprintf(buf, len, "This host advertised %s from %s with %u MACs%s: the address is "
-				   "on several interfaces of one segment (or proxy_ndp is on); keep it "
-				   "on one interface.", ip, ifs, f->macs.n, facts);
+		snprintf(buf, len,
+			 "This host advertised %s from %s with %u MACs%s: the address is "
+			 "on several interfaces of one segment (or proxy_ndp is on); keep it "
+			 "on one interface.",
+			 ip, ifs, f->macs.n, facts);
 		return;
 	}
 	if (ctx && ctx->host_facts)
@@ -521,9 +526,10 @@ static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
 				       facts + 2, sizeof(facts) - 3));
 	else
 		snprintf(facts, sizeof(facts), " (%s)", FT_NO_FACTS);
-	snprintf(buf, len, "This host answered for %s from %s with %u MACs%s: set arp_ignore=1 "
-			   "and arp_announce=2 on these interfaces (or arp_filter=1 with source "
-			   "routing) so only the interface holding the address answers.",
+	snprintf(buf, len,
+		 "This host answered for %s from %s with %u MACs%s: set arp_ignore=1 "
+		 "and arp_announce=2 on these interfaces (or arp_filter=1 with source "
+		 "routing) so only the interface holding the address answers.",
 		 ip, ifs, f->macs.n, facts);
 }
 
@@ -542,18 +548,24 @@ void ft_neigh_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			 tail);
 		return;
 	case FT_CLASS_VRRP:
-		snprintf(buf, len, "A virtual router MAC (VRRP/CARP/HSRP) is among %s for %s%s: "
-				   "expected around router failover or with use_vmac; allow-list it "
-				   "if it persists.", macs, ip, tail);
+		snprintf(buf, len,
+			 "A virtual router MAC (VRRP/CARP/HSRP) is among %s for %s%s: "
+			 "expected around router failover or with use_vmac; allow-list it "
+			 "if it persists.",
+			 macs, ip, tail);
 		return;
 	case FT_CLASS_NLB:
-		snprintf(buf, len, "A Microsoft NLB cluster MAC or an Ethernet source unlike the ARP "
-				   "sender answers for %s%s: an NLB virtual IP, expected.", ip, tail);
+		snprintf(buf, len,
+			 "A Microsoft NLB cluster MAC or an Ethernet source unlike the ARP "
+			 "sender answers for %s%s: an NLB virtual IP, expected.",
+			 ip, tail);
 		return;
 	case FT_CLASS_PROXY_ARP:
-		snprintf(buf, len, "One of %s answers for %s only with replies and for several "
-				   "addresses: a router with proxy_arp answering beside the owner%s; "
-				   "harmless if intended.", macs, ip, tail);
+		snprintf(buf, len,
+			 "One of %s answers for %s only with replies and for several "
+			 "addresses: a router with proxy_arp answering beside the owner%s; "
+			 "harmless if intended.",
+			 macs, ip, tail);
 		return;
 	}
 	switch (f->kind) {
@@ -562,33 +574,41 @@ void ft_neigh_hint(const struct ft_reducer *r, const struct ft_finding *f,
 		return;
 	case FT_KIND_DUPLICATE_IP:
 		if (f->reason == FT_DUP_ONE_HOST)
-			snprintf(buf, len, "%s is answered by %s within the same instant (%s): one "
-					   "host with several NICs on this segment%s; set arp_ignore=1 "
-					   "and arp_announce=2 on that host.", ip, macs,
-				 f->mac_evidence & FT_EVID_SAME_OUI     ? "same vendor prefix"
+			snprintf(buf, len,
+				 "%s is answered by %s within the same instant (%s): one "
+				 "host with several NICs on this segment%s; set arp_ignore=1 "
+				 "and arp_announce=2 on that host.",
+				 ip, macs,
+				 f->mac_evidence & FT_EVID_SAME_OUI	 ? "same vendor prefix"
 				 : f->mac_evidence & FT_EVID_LOCAL_ADMIN ? "virtual NICs"
 									 : "they share addresses",
 				 tail);
 		else
-			snprintf(buf, len, "%s is claimed by %s (%s): several hosts hold the address, "
-					   "a duplicate or a split-brain VIP%s; find the owners by MAC "
-					   "and keep one.", ip, macs,
-				 f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE ? "this host and another"
+			snprintf(buf, len,
+				 "%s is claimed by %s (%s): several hosts hold the address, "
+				 "a duplicate or a split-brain VIP%s; find the owners by MAC "
+				 "and keep one.",
+				 ip, macs,
+				 f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE
+					 ? "this host and another"
 				 : f->mac_evidence & FT_EVID_GRAT_SEVERAL
 					 ? "each announced it with gratuitous ARP/NA"
 					 : "answers at different times or from different vendors",
 				 tail);
 		return;
 	case FT_KIND_FLIP_FLOP:
-		snprintf(buf, len, "The neighbour entry for %s on %s went back to an earlier MAC "
-				   "(%u changes among %s)%s: two devices answer for it (duplicate "
-				   "address, split-brain VIP or ARP flux); find the second owner by MAC.",
+		snprintf(buf, len,
+			 "The neighbour entry for %s on %s went back to an earlier MAC "
+			 "(%u changes among %s)%s: two devices answer for it (duplicate "
+			 "address, split-brain VIP or ARP flux); find the second owner by MAC.",
 			 ip, ifs, f->changes, macs, tail);
 		return;
 	case FT_KIND_MAC_CHANGED:
-		snprintf(buf, len, "The neighbour entry for %s on %s moved to a new MAC (%s) and "
-				   "stayed%s: a failover (bond, VRRP, moved VM or replaced NIC), "
-				   "informational.", ip, ifs, macs, tail);
+		snprintf(buf, len,
+			 "The neighbour entry for %s on %s moved to a new MAC (%s) and "
+			 "stayed%s: a failover (bond, VRRP, moved VM or replaced NIC), "
+			 "informational.",
+			 ip, ifs, macs, tail);
 		return;
 	}
 	buf[0] = 0;

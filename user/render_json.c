@@ -9,6 +9,39 @@
 #include <time.h>
 #include "reduce_internal.h"
 
+/* The names below are part of the JSON contract. */
+const char *ft_class_name(unsigned int cls)
+{
+	switch (cls) {
+	case FT_CLASS_VRRP:
+		return "vrrp";
+	case FT_CLASS_PROXY_ARP:
+		return "proxy_arp";
+	case FT_CLASS_NLB:
+		return "nlb";
+	case FT_CLASS_ALLOWED:
+		return "allowed";
+	}
+	return "none";
+}
+
+const char *ft_oneway_reason_name(unsigned int reason)
+{
+	switch (reason) {
+	case FT_OW_SYN:
+		return "syn_unanswered";
+	case FT_OW_MIDSTREAM:
+		return "mid_stream";
+	case FT_OW_ECHO:
+		return "echo_unanswered";
+	case FT_OW_UDP:
+		return "udp_unanswered";
+	case FT_OW_REPLY_ONLY:
+		return "reply_only";
+	}
+	return "none";
+}
+
 static void jstr(FILE *out, const char *s)
 {
 	fputc('"', out);
@@ -16,7 +49,7 @@ static void jstr(FILE *out, const char *s)
 		if (*p == '"' || *p == '\\')
 			fprintf(out, "\\%c", *p);
 		else if (*p < 0x20 || *p >= 0x7f)
-			fprintf(out, "\\u%04x", *p);	/* keeps the output ASCII, always valid */
+			fprintf(out, "\\u%04x", *p); /* keeps the output ASCII, always valid */
 		else
 			fputc(*p, out);
 	}

@@ -9,7 +9,7 @@
 #include "reduce_internal.h"
 
 #define FT_TEXT_COLS 100
-#define FT_TEXT_PER_KIND 20	/* findings shown per kind; --json lists all */
+#define FT_TEXT_PER_KIND 20 /* findings shown per kind; --json lists all */
 
 #define C_RESET "\033[0m"
 #define C_RED "\033[1;31m"
@@ -28,13 +28,13 @@ static const char *col(const struct text *t, const char *c)
 	return t->color ? c : "";
 }
 
-/* Word-wrapped to FT_TEXT_COLS; continuation lines indented by `rest`. */
-static void wrap(const struct text *t, int first, int rest, const char *s)
+/* Word-wrapped to FT_TEXT_COLS from column `at` (the cursor is there);
+ * continuation lines are indented by `rest`. */
+static void wrap_at(const struct text *t, int at, int rest, const char *s)
 {
-	int colno = first;
-	bool fresh = true;	/* no word on this line yet */
+	int colno = at;
+	bool fresh = true; /* no word on this line yet */
 
-	fprintf(t->out, "%*s", first, "");
 	for (;;) {
 		size_t w;
 
@@ -67,6 +67,17 @@ static void wrap(const struct text *t, int first, int rest, const char *s)
 		fresh = false;
 	}
 	fputc('\n', t->out);
+}
+
+static void wrap(const struct text *t, int first, int rest, const char *s)
+{
+	fprintf(t->out, "%*s", first, "");
+	wrap_at(t, first, rest, s);
+}
+
+static const char *plural(__u64 n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
 }
 
 static const char *hhmmss(__u64 ns, const struct ft_report_ctx *ctx, char *buf)
@@ -126,7 +137,7 @@ static void asymmetry_line(const struct ft_reducer *r, const struct ft_finding *
 		  endpoint(f->family, f->server_ip, f->server_port, ports, sv, sizeof(sv)));
 	if (f->kind == FT_KIND_ONE_WAY)
 		FT_APPEND(buf, len, off, " [%s]", ft_oneway_reason_name(f->reason));
-	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu pkts; %s-%s", req, rep,
+	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu packets; %s-%s", req, rep,
 		  (unsigned long long)f->pkts_req, (unsigned long long)f->pkts_rep,
 		  hhmmss(f->first_ns, ctx, t1), hhmmss(f->last_ns, ctx, t2));
 	for (int i = 0; i < f->n_icmp; i++) {
@@ -149,7 +160,8 @@ static void arp_line(const struct ft_reducer *r, const struct ft_finding *f,
 	if (f->kind == FT_KIND_DUPLICATE_IP)
 		FT_APPEND(buf, len, off, "; %s",
 			  f->reason == FT_DUP_ONE_HOST ? "one multi-homed host" : "several owners");
-	FT_APPEND(buf, len, off, "; %u changes; %s-%s", f->changes, hhmmss(f->first_ns, ctx, t1),
+	FT_APPEND(buf, len, off, "; %u %s; %s-%s", f->changes,
+		  plural(f->changes, "change", "changes"), hhmmss(f->first_ns, ctx, t1),
 		  hhmmss(f->last_ns, ctx, t2));
 }
 
@@ -193,8 +205,12 @@ static void summary(const struct text *t, const struct ft_reducer *r, const stru
 	__u64 lost = ft_lost_events(r);
 	size_t off = 0;
 
-	fprintf(t->out, "%sfluxtrace report%s: host %.60s (%.60s)\n", col(t, "\033[1m"),
-		col(t, C_RESET), ctx->host ? ctx->host : "?", ctx->source ? ctx->source : "?");
+	/* Colour codes take no columns: they go around whole wrapped lines. */
+	snprintf(line, sizeof(line), "fluxtrace report: host %s (%s)", ctx->host ? ctx->host : "?",
+		 ctx->source ? ctx->source : "?");
+	fputs(col(t, "\033[1m"), t->out);
+	wrap(t, 0, 2, line);
+	fputs(col(t, C_RESET), t->out);
 	if (r->have_time)
 		fprintf(t->out, "  window      %s .. %s (%.1f s)\n",
 			ft_fmt_rfc3339(r->first_ns, ctx->mono_to_wall_ns, a),
@@ -202,18 +218,22 @@ static void summary(const struct text *t, const struct ft_reducer *r, const stru
 			(double)(r->now_ns - r->first_ns) / FT_NSEC);
 	else
 		fprintf(t->out, "  window      no events yet\n");
-	FT_APPEND(line, sizeof(line), off, "interfaces  ");
+	off = 0;
+	fprintf(t->out, "  interfaces  ");
 	for (__u32 i = 0; i < r->n_ifaces; i++)
 		FT_APPEND(line, sizeof(line), off, "%s%.16s (%s)", i ? ", " : "", r->ifaces[i].name,
 			  ft_fmt_mac(r->ifaces[i].mac, mac));
 	if (!r->n_ifaces)
 		FT_APPEND(line, sizeof(line), off, "none listed");
-	wrap(t, 2, 14, line);
-	fprintf(t->out, "  traffic     %llu flows, %llu packets, %llu events, %s%llu lost events%s\n",
-		(unsigned long long)r->flows_seen,
-		(unsigned long long)r->counters.kernel[FT_CNT_PACKETS],
-		(unsigned long long)r->events, lost ? col(t, C_RED) : "", (unsigned long long)lost,
-		lost ? col(t, C_RESET) : "");
+	wrap_at(t, 14, 14, line);
+	snprintf(line, sizeof(line), "%llu %s, %llu packets, %llu events, %llu lost %s",
+		 (unsigned long long)r->flows_seen, plural(r->flows_seen, "flow", "flows"),
+		 (unsigned long long)r->counters.kernel[FT_CNT_PACKETS],
+		 (unsigned long long)r->events, (unsigned long long)lost,
+		 plural(lost, "event", "events"));
+	fprintf(t->out, "%s  traffic     ", lost ? col(t, C_RED) : "");
+	wrap_at(t, 14, 14, line);
+	fputs(lost ? col(t, C_RESET) : "", t->out);
 	for (unsigned int k = 0; k < FT_KIND_MAX; k++) {
 		if (ft_finding_kind_is_asymmetry(k))
 			asym += fs->per_kind[k];

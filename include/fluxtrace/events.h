@@ -20,9 +20,8 @@
 enum ft_rec_type {
 	FT_REC_FLOW_NEW = 1,	/* first packet of a flow */
 	FT_REC_FLOW_PATH = 2,	/* a (side, hook, interface, MAC) not seen before */
-	FT_REC_FLOW_END = 3,	/* first FIN or RST of a side, unless that packet
-				 * is already reported as NEW or PATH (whose
-				 * tcp_flags then carry the FIN or RST) */
+	FT_REC_FLOW_END = 3,	/* first FIN or RST of a side (also when that
+				 * packet was reported as NEW or PATH) */
 	FT_REC_ICMP_ERROR = 4,	/* ICMP error quoting a tracked flow */
 	FT_REC_ARP = 5,		/* ARP or NDP packet on the wire */
 	FT_REC_NEIGH = 6,	/* neighbour table entry changed */

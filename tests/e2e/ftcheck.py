@@ -242,6 +242,21 @@ def matches(obj, conds):
     return True
 
 
+def closest(findings, conds):
+    """What the finding that comes nearest to a rule lacks."""
+    best = None
+    for f in findings:
+        unmet = [c for c in conds if not matches(f, [c])]
+        if best is None or len(unmet) < len(best[1]):
+            best = (f, unmet)
+    if not best:
+        return ""
+    f, unmet = best
+    got = "; ".join(f"{p}{op}{w} (is {json.dumps(resolve(f, p))[1:-1] or 'absent'})"
+                    for p, op, w in unmet)
+    return f"\n    nearest: {f.get('kind')} {f.get('proto', f.get('ip', ''))} fails: {got}"
+
+
 def brief(f):
     """One line per finding for failure messages."""
     keep = {k: v for k, v in f.items() if k not in ("hint", "first_seen", "last_seen")}
@@ -299,13 +314,15 @@ def run(report, rules, replay):
             continue
         used[kind].append(conds)
         if not hits and not optional:
-            name = "asymmetry" if kind == "asym" else "arp_flux"
-            errors.append(f"missing finding: {rule}\n  {name} has:\n{listing(lists[kind])}")
+            errors.append(f"missing finding: {' '.join(words)}{closest(lists[kind], conds)}")
     if want_only:
         for kind, findings in lists.items():
             extra = [f for f in findings if not any(matches(f, c) for c in used[kind])]
             if extra:
                 errors.append(f"unexpected {kind} finding(s):\n{listing(extra)}")
+    if errors:
+        errors.append(f"the report's findings:\n  asymmetry:\n{listing(lists['asym'])}"
+                      f"\n  arp_flux:\n{listing(lists['flux'])}")
     if replay is not None:
         check_schema(replay)
         for key in ("asymmetry", "arp_flux"):

@@ -3,7 +3,7 @@
 # lab script from tools/lab/, then:
 #   e2e_begin VARIANT            build the lab (skips, exit 77, without root)
 #   e2e_trace TAG ROLE IFACES    start the real fluxtrace there (--json, -w)
-#   lab_traffic                  the lab's own traffic
+#   e2e_traffic                  wait until each traces, then the lab's traffic
 #   e2e_stop TAG...              SIGINT, collect the reports, replay the traces
 #   e2e_check TAG RULE...        check a report with ftcheck.py (rules: see there)
 #   e2e_end                      exit 0 if every check passed, 1 otherwise
@@ -21,11 +21,19 @@ e2e_begin() {
 	[[ -x $(ft_bin) ]] || lab_die "$(ft_bin) is missing: run 'make' first"
 }
 
+# e2e_trace TAG ROLE IFACES [ARGS...]: start fluxtrace (all of them load
+# their programs at once; e2e_traffic waits until each is ready).
 e2e_trace() {
 	local tag=$1 role=$2 ifaces=$3
 	shift 3
-	ft_start "$tag" "$role" "$ifaces" --json -w "$LAB_TMP/ft-$tag.trace" \
+	ft_launch "$tag" "$role" "$ifaces" --json -w "$LAB_TMP/ft-$tag.trace" \
 		--oneway-after "$E2E_ONEWAY_AFTER" "$@"
+}
+
+# e2e_traffic: once every fluxtrace traces, the lab's traffic.
+e2e_traffic() {
+	ft_wait "${!FT_PIDS[@]}"
+	lab_traffic
 }
 
 # e2e_settle: let every request sent so far count as unanswered.
@@ -77,4 +85,19 @@ e2e_end() {
 	fi
 	lab_log "$LAB_NAME ($LAB_VARIANT): passed"
 	exit 0
+}
+
+# e2e_expect_event TAG WHAT REGEX...: some --events line of TAG's trace
+# matches every REGEX (grep -E).
+e2e_expect_event() {
+	local tag=$1 what=$2 lines re
+	shift 2
+	lines=$(e2e_events "$tag")
+	for re in "$@"; do
+		lines=$(grep -E -- "$re" <<<"$lines" || true)
+	done
+	if [[ -z $lines ]]; then
+		e2e_fail "$tag: no event shows $what (wanted: $*); the events were:"
+		e2e_events "$tag" | sed 's/^/    /' >&2
+	fi
 }

@@ -11,7 +11,7 @@ source "$E2E_TOP/tools/lab/asym-routing.sh"
 e2e_begin strict
 e2e_trace client client eth0,eth1
 e2e_trace server server eth0,eth1
-lab_traffic
+e2e_traffic
 e2e_settle
 e2e_stop client server
 

@@ -11,7 +11,7 @@ source "$E2E_TOP/tools/lab/lb-nosnat.sh"
 e2e_begin nosnat
 e2e_trace lb lb eth0
 e2e_trace server server eth0
-lab_traffic
+e2e_traffic
 e2e_settle
 e2e_stop lb server
 

@@ -9,7 +9,7 @@ source "$E2E_TOP/tools/lab/multinic-arpflux.sh"
 e2e_begin fixed
 e2e_trace host host eth0,eth3,eth4
 e2e_trace client client eth0
-lab_traffic
+e2e_traffic
 e2e_stop host client
 
 e2e_check host "no-asym" "no-flux" "counter lost_events=0 flows>=4"

@@ -12,7 +12,7 @@ source "$E2E_TOP/tools/lab/multinic-arpflux.sh"
 e2e_begin flux
 e2e_trace host host eth0,eth3,eth4
 e2e_trace client client eth0
-lab_traffic
+e2e_traffic
 e2e_stop host client
 
 host_macs="${HOST_MAC[eth0]},${HOST_MAC[eth3]},${HOST_MAC[eth4]}"

@@ -9,7 +9,7 @@ source "$E2E_TOP/tools/lab/splitbrain-vip.sh"
 
 e2e_begin
 e2e_trace client client eth0
-lab_traffic
+e2e_traffic
 e2e_stop client
 
 macs="$NODEA_MAC,$NODEB_MAC"

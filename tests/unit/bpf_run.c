@@ -240,15 +240,6 @@ int bt_flow_get(const struct ft_flow_key *key, struct ft_flow_state *st)
 	return bpf_map_lookup_elem(bpf_map__fd(skel->maps.ft_flows), key, st) ? -1 : 0;
 }
 
-void bt_flow_only(struct ft_flow_key *key, struct ft_flow_state *st)
-{
-	int fd = bpf_map__fd(skel->maps.ft_flows);
-
-	cr_assert_eq(bt_flow_count(), 1, "expected exactly one flow, found %d", bt_flow_count());
-	cr_assert_eq(bpf_map_get_next_key(fd, NULL, key), 0);
-	cr_assert_eq(bpf_map_lookup_elem(fd, key, st), 0);
-}
-
 void bt_key(struct ft_flow_key *key, int family, __u8 proto, const char *ip1, __u16 port1,
 	    const char *ip2, __u16 port2)
 {

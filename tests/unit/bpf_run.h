@@ -13,6 +13,7 @@
 #include "frames.h"
 
 #define BT_MAX_EVENTS 64
+
 union bt_event {
 	__u8 type;
 	struct ft_flow_event flow;
@@ -59,8 +60,6 @@ void bt_counters(__u64 out[FT_CNT_MAX]);
 int bt_flow_count(void);
 /* 0 and *st filled when the key is in ft_flows, -1 when not. */
 int bt_flow_get(const struct ft_flow_key *key, struct ft_flow_state *st);
-/* The only flow in the map; asserts there is exactly one. */
-void bt_flow_only(struct ft_flow_key *key, struct ft_flow_state *st);
 
 /* A key as events.h defines it: the endpoint whose (address, port) sorts
  * lower as bytes on the wire is "a". */

@@ -247,44 +247,35 @@ static void handshake_at(enum ft_hook hook)
 	}
 }
 
-Test(bpf_flow, handshake_at_xdp)
+Test(bpf_flow, handshake_at_each_hook)
 {
-	handshake_at(FT_HOOK_XDP);
+	static const enum ft_hook hooks[] = { XDP, TCI, TCE };
+
+	for (int i = 0; i < 3; i++) {
+		bt_reset();
+		handshake_at(hooks[i]);
+	}
 }
 
-Test(bpf_flow, handshake_at_tc_ingress)
+/* No SYN seen: a SYN-ACK still names the initiator for sure; any other
+ * first packet names its sender, not for sure. */
+Test(bpf_flow, initiator_without_syn)
 {
-	handshake_at(FT_HOOK_TC_INGRESS);
-}
-
-Test(bpf_flow, handshake_at_tc_egress)
-{
-	handshake_at(FT_HOOK_TC_EGRESS);
-}
-
-/* The tracer starts mid-handshake: a SYN-ACK still names the initiator. */
-Test(bpf_flow, syn_ack_first_names_the_other_side)
-{
-	static const struct step steps[] = {
+	static const struct step syn_ack_first[] = {
 		STEP("SYN-ACK in: new flow, initiator A", XDP, BA, SYN | ACK, FT_REC_FLOW_NEW),
 		STEP("ACK out: A's first path", TCE, AB, ACK, FT_REC_FLOW_PATH),
 	};
-
-	play(&tcp4, steps, 2);
-}
-
-/* Mid-flow with no SYN: the first sender is assumed, and not "sure". */
-Test(bpf_flow, mid_flow_start_is_not_sure)
-{
-	static const struct scenario sc = {
+	static const struct scenario mid_flow = {
 		.a = &A4, .b = &B4, .proto = IPPROTO_TCP, .initiator = BA,
 	};
-	static const struct step steps[] = {
+	static const struct step ack_first[] = {
 		STEP("ACK from B first", XDP, BA, ACK | PSH, FT_REC_FLOW_NEW),
 		STEP("ACK from A", TCE, AB, ACK, FT_REC_FLOW_PATH),
 	};
 
-	play(&sc, steps, 2);
+	play(&tcp4, syn_ack_first, 2);
+	bt_reset();
+	play(&mid_flow, ack_first, 2);
 }
 
 Test(bpf_flow, rst_ends_once)
@@ -429,31 +420,36 @@ Test(bpf_flow, udp)
 
 Test(bpf_flow, icmp_echo)
 {
-	static const struct scenario sc = {
+	static const struct scenario ping = {
 		.a = &A4, .b = &B4, .proto = IPPROTO_ICMP, .initiator = AB,
 		.flow_flags = FT_FLOW_INIT_SURE, .echo_id = 0x77,
 	};
-	static const struct step steps[] = {
+	static const struct step ping_steps[] = {
 		STEP("echo request out", TCE, AB, 8, FT_REC_FLOW_NEW),
 		STEP("echo reply in", XDP, BA, 0, FT_REC_FLOW_PATH),
 		STEP("next request", TCE, AB, 8, 0),
 		STEP("next reply", XDP, BA, 0, 0),
 	};
-
-	play(&sc, steps, sizeof(steps) / sizeof(steps[0]));
-}
-
-Test(bpf_flow, icmp_echo_reply_first_names_the_requester)
-{
-	static const struct scenario sc = {
+	static const struct scenario answered = {
 		.a = &A4, .b = &B4, .proto = IPPROTO_ICMP, .initiator = BA,
 		.flow_flags = FT_FLOW_INIT_SURE, .echo_id = 0x78,
 	};
-	static const struct step steps[] = {
-		STEP("echo reply from A, request unseen", TCE, AB, 0, FT_REC_FLOW_NEW),
+	static const struct step reply_first =
+		STEP("echo reply from A, request unseen: B initiated", TCE, AB, 0, FT_REC_FLOW_NEW);
+	static const struct scenario ping6 = {
+		.a = &A6, .b = &B6, .proto = IPPROTO_ICMPV6, .initiator = AB,
+		.flow_flags = FT_FLOW_INIT_SURE, .echo_id = 9,
+	};
+	static const struct step ping6_steps[] = {
+		STEP("ICMPv6 echo request in", XDP, AB, 128, FT_REC_FLOW_NEW),
+		STEP("ICMPv6 echo reply out", TCE, BA, 129, FT_REC_FLOW_PATH),
 	};
 
-	play(&sc, steps, 1);
+	play(&ping, ping_steps, sizeof(ping_steps) / sizeof(ping_steps[0]));
+	bt_reset();
+	play(&answered, &reply_first, 1);
+	bt_reset();
+	play(&ping6, ping6_steps, 2);
 }
 
 Test(bpf_flow, icmp_echo_ids_are_separate_flows)
@@ -470,21 +466,8 @@ Test(bpf_flow, icmp_echo_ids_are_separate_flows)
 	build(&f, &sc, &(struct step){ .dir = AB, .l4 = 8 });
 	bt_run(TCE, &f, LO_IFINDEX);
 	cr_expect_eq(bt_flow_count(), 2);
+	cr_expect_eq(bt_pending(), 2);
 	cr_expect_eq(event_types(), 1u << FT_REC_FLOW_NEW);
-}
-
-Test(bpf_flow, icmpv6_echo)
-{
-	static const struct scenario sc = {
-		.a = &A6, .b = &B6, .proto = IPPROTO_ICMPV6, .initiator = AB,
-		.flow_flags = FT_FLOW_INIT_SURE, .echo_id = 9,
-	};
-	static const struct step steps[] = {
-		STEP("echo request in", XDP, AB, 128, FT_REC_FLOW_NEW),
-		STEP("echo reply out", TCE, BA, 129, FT_REC_FLOW_PATH),
-	};
-
-	play(&sc, steps, 2);
 }
 
 /* Extension headers change nothing about the flow a packet belongs to. */

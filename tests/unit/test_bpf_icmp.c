@@ -155,34 +155,29 @@ Test(bpf_icmp, port_unreachable_tied_to_udp_flow)
 		     ICMP_HOST_UNREACH);
 }
 
-Test(bpf_icmp, router_time_exceeded_quoting_ip_options)
+/* Errors from a router, about B's packet, about a ping: each tied to the
+ * quoted packet's flow and sender. */
+Test(bpf_icmp, errors_tied_to_the_quoted_packet)
 {
 	static const struct pkt syn = PKT(4, A4, B4, IPPROTO_TCP, 40000, 443, .ip_options = 12);
+	static const struct pkt reply = PKT(4, B4, A4, IPPROTO_UDP, 53, 5353);
+	static const struct pkt echo = PKT(4, A4, B4, IPPROTO_ICMP, 0x55, 0x55);
 
 	send_pkt(&syn);
-	bt_take();
+	cr_assert_eq(bt_take()->type, FT_REC_FLOW_NEW);
 	send_error(FT_HOOK_TC_INGRESS, R4, A4, ICMP_TIME_EXCEEDED, 0, &syn);
-	expect_error("time exceeded from a router", FT_HOOK_TC_INGRESS, &syn, R4,
-		     ICMP_TIME_EXCEEDED, 0);
+	expect_error("time exceeded from a router, quoting IP options", FT_HOOK_TC_INGRESS, &syn,
+		     R4, ICMP_TIME_EXCEEDED, 0);
 	expect_quiet("time exceeded");
-}
 
-/* The error quotes B's packet: it belongs to B's side of the flow. */
-Test(bpf_icmp, error_about_the_reply_side)
-{
-	static const struct pkt reply = PKT(4, B4, A4, IPPROTO_UDP, 53, 5353);
-
+	bt_reset();
 	send_pkt(&udp4);
 	bt_take();
 	send_error(FT_HOOK_TC_EGRESS, A4, B4, ICMP_UNREACH, ICMP_PORT_UNREACH, &reply);
-	expect_error("A refuses B's datagram", FT_HOOK_TC_EGRESS, &reply, A4, ICMP_UNREACH,
-		     ICMP_PORT_UNREACH);
-}
+	expect_error("A refuses B's datagram: B's side", FT_HOOK_TC_EGRESS, &reply, A4,
+		     ICMP_UNREACH, ICMP_PORT_UNREACH);
 
-Test(bpf_icmp, error_quoting_echo_request)
-{
-	static const struct pkt echo = PKT(4, A4, B4, IPPROTO_ICMP, 0x55, 0x55);
-
+	bt_reset();
 	send_pkt(&echo);
 	cr_assert_eq(bt_take()->type, FT_REC_FLOW_NEW);
 	send_error(FT_HOOK_XDP, R4, A4, ICMP_UNREACH, ICMP_HOST_UNREACH, &echo);

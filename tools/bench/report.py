@@ -174,7 +174,7 @@ def section_cost(r, out):
                "together. UDP: a 60-byte-frame flood from one trafgen core "
                "(2 s); TCP: one iperf3 stream into the traced side (2 s; data skbs in, "
                "ACKs out; veth passes GSO skbs, so a packet here is an skb). Medians of "
-               f"{r.m('runs')} runs.\n")
+               f"{r.m('cost_runs')} runs.\n")
     out.append("| arm | traffic | total ns/packet | ratio to the floor at the same hooks "
                "| per hook: ns/run (runs/packet) | command |")
     out.append("|---|---|--:|--:|---|---|")

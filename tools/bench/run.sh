@@ -302,7 +302,9 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 	sysctl -qw kernel.bpf_stats_enabled=1
 	log "2/6 cost under traffic (bpf_stats): ${#COST_ARMS[@]} arms x $COST_RUNS runs"
 	for ((run = 1; run <= COST_RUNS; run++)); do
-		for arm in "${COST_ARMS[@]}"; do
+		arms=("${COST_ARMS[@]}")
+		((run % 2)) || mapfile -t arms < <(printf '%s\n' "${COST_ARMS[@]}" | tac)
+		for arm in "${arms[@]}"; do
 			arm_start "$arm" || continue
 			if ((run == 1)); then
 				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" |

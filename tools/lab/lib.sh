@@ -211,10 +211,10 @@ ft_bin() {
 	printf '%s' "$bin"
 }
 
-# ft_start TAG ROLE IFACES [ARGS...]: start fluxtrace in ROLE on IFACES and
-# wait (bounded) for its readiness line. Output: $LAB_TMP/ft-TAG.{out,err}.
-# SIGINT is restored to its default: bash ignores it in background jobs.
-ft_start() {
+# ft_launch TAG ROLE IFACES [ARGS...]: start fluxtrace in ROLE on IFACES.
+# Output: $LAB_TMP/ft-TAG.{out,err}. SIGINT is restored to its default:
+# bash ignores it in background jobs.
+ft_launch() {
 	local tag=$1 role=$2 ifaces=$3 bin
 	shift 3
 	bin=$(ft_bin)
@@ -225,12 +225,24 @@ ft_start() {
 		exec ip netns exec "$(ns "$role")" "$bin" -i "$ifaces" "$@"
 	) >"$LAB_TMP/ft-$tag.out" 2>"$LAB_TMP/ft-$tag.err" &
 	FT_PIDS[$tag]=$!
-	if ! lab_wait_for "$LAB_TMP/ft-$tag.err" '^fluxtrace: tracing ' "${FT_READY_TIMEOUT:-30}" \
-		"${FT_PIDS[$tag]}"; then
-		lab_log "fluxtrace in $role did not report 'tracing' in time; its stderr:"
+}
+
+# ft_wait TAG...: wait (bounded) until each has printed its readiness line.
+ft_wait() {
+	local tag
+	for tag in "$@"; do
+		lab_wait_for "$LAB_TMP/ft-$tag.err" '^fluxtrace: tracing ' "${FT_READY_TIMEOUT:-30}" \
+			"${FT_PIDS[$tag]}" && continue
+		lab_log "fluxtrace ($tag) did not report 'tracing' in time; its stderr:"
 		sed 's/^/  /' "$LAB_TMP/ft-$tag.err" >&2
-		lab_die "fluxtrace failed to start in $role"
-	fi
+		lab_die "fluxtrace ($tag) failed to start"
+	done
+}
+
+# ft_start TAG ROLE IFACES [ARGS...]: ft_launch, then ft_wait.
+ft_start() {
+	ft_launch "$@"
+	ft_wait "$1"
 }
 
 # ft_stop TAG: SIGINT, then wait (bounded) for the report; fails unless
@@ -318,10 +330,13 @@ lab_trace_run() {
 	points=$(lab_trace_points)
 	[[ ${FT_JSON:-0} == 1 ]] && fmt=(--json)
 	for p in $points; do
-		ft_start "t$tag" "${p%%:*}" "${p#*:}" "${fmt[@]}"
+		ft_launch "t$tag" "${p%%:*}" "${p#*:}" --oneway-after 1 "${fmt[@]}"
 		tag=$((tag + 1))
 	done
+	ft_wait "${!FT_PIDS[@]}"
 	lab_traffic
+	# Requests still unanswered a second after the traffic are one-way.
+	sleep 1.2
 	tag=0
 	for p in $points; do
 		ft_stop "t$tag"

@@ -13,26 +13,8 @@ project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 say() { echo "vmtest: $*"; }
 
-mount_once() { # FSTYPE DIR [OPTIONS]
-	mountpoint -q "$2" && return 0
-	mkdir -p "$2" 2>/dev/null
-	mount -t "$1" ${3:+-o "$3"} "$1" "$2" || say "cannot mount $1 on $2"
-}
-
 prepare() {
-	mount_once proc /proc
-	mount_once sysfs /sys
-	mount_once devtmpfs /dev
-	mount_once devpts /dev/pts
-	mount_once tmpfs /dev/shm
-	# The host root is read-only: scratch space and /run/netns live in RAM.
-	mount_once tmpfs /tmp mode=1777
-	mount_once tmpfs /var/tmp mode=1777
-	mount_once tmpfs /run mode=0755
-	mount_once bpf /sys/fs/bpf
-	mount_once tracefs /sys/kernel/tracing
-	mount_once debugfs /sys/kernel/debug
-	mount_once cgroup2 /sys/fs/cgroup
+	mount -a -T "$project/tools/vm/fstab" || say "some filesystems of tools/vm/fstab did not mount"
 	ip link set lo up
 }
 
@@ -47,20 +29,22 @@ core_check() {
 	fi
 	if ! out=$(bpftool prog loadall "$obj" "$pin" 2>&1); then
 		tail -n 40 <<<"$out"
-		say "CO-RE: $obj does not load on $(uname -r)"
+		say "CO-RE: $obj does not load on $(</proc/sys/kernel/osrelease)"
 		rm -rf "$pin"
 		return 1
 	fi
+	# A fresh guest has no other programs: one bpftool call lists these.
+	bpftool prog show | grep '^[0-9]'
 	for prog in "$pin"/*; do
-		bpftool prog show pinned "$prog" | head -n 1
-		names+=("$(basename "$prog")")
+		names+=("${prog##*/}")
 	done
 	rm -rf "$pin"
-	say "CO-RE: ${#names[@]} programs of $obj load on $(uname -r): ${names[*]}"
+	say "CO-RE: ${#names[@]} programs of $obj load on $(</proc/sys/kernel/osrelease): ${names[*]}"
 }
 
 prepare
-say "guest kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB"
+read -r _ mem_kib _ </proc/meminfo
+say "guest kernel $(</proc/sys/kernel/osrelease), CPUs $(</sys/devices/system/cpu/online), $((mem_kib / 1024)) MiB"
 set -a
 # shellcheck source=/dev/null
 . "$run_dir/env"
@@ -68,7 +52,8 @@ set +a
 cd "$project" || exit 1
 
 core_check || exit 1
-say "CO-RE check took ${SECONDS} s since guest start of this script"
+read -r uptime _ </proc/uptime
+say "guest up ${uptime} s; running the tests"
 
 start=$SECONDS
 bash "$run_dir/cmd"
