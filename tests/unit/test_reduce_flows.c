@@ -85,7 +85,7 @@ static void iface(__u32 ifindex, const char *name, const char *mac)
 
 	rec.hooks = FT_HOOKBIT(FT_HOOK_XDP) | FT_HOOKBIT(FT_HOOK_TC_EGRESS);
 	mac_of(mac, rec.mac);
-	snprintf(rec.name, sizeof(rec.name), "%s", name);
+	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(&rec, sizeof(rec));
 }
 

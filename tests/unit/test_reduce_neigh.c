@@ -70,7 +70,7 @@ static void iface(__u32 ifindex, const char *name, const char *mac)
 	struct ft_iface_record rec = { .type = FT_REC_IFACE, .ifindex = ifindex, .ts_ns = T0 };
 
 	mac_of(mac, rec.mac);
-	snprintf(rec.name, sizeof(rec.name), "%s", name);
+	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(&rec, sizeof(rec));
 }
 

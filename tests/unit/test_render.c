@@ -277,7 +277,7 @@ static void iface(struct ft_reducer *r, __u32 ifindex, const char *name, const c
 
 	rec.hooks = FT_HOOKBIT(FT_HOOK_XDP) | FT_HOOKBIT(FT_HOOK_TC_EGRESS);
 	mac_of(mac, rec.mac);
-	snprintf(rec.name, sizeof(rec.name), "%s", name);
+	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(r, &rec, sizeof(rec));
 }
 
