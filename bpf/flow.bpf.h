@@ -113,6 +113,7 @@ static __always_inline void ft_emit_flow(__u8 type, __u8 hook, __u32 ifindex, __
 	e->flags = st->flags;
 	e->vlan = p->vlan;
 	e->pkt_len = len;
+	e->pad = 0;	/* ring-buffer memory is not zeroed */
 	ft_event_submit(e);
 }
 
@@ -224,6 +225,7 @@ __noinline int ft_icmp_error(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 	__builtin_memcpy(e->from, p->outer.src, 16);
 	e->icmp_code = p->icmp_code;
 	e->family = p->outer.family;
+	__builtin_memset(e->pad, 0, sizeof(e->pad));
 	ft_event_submit(e);
 	return 0;
 }

@@ -107,20 +107,25 @@ run_dir=$(mktemp -d "$build/vm/run.XXXXXX" 2>/dev/null) || {
 	mkdir -p "$build/vm"
 	run_dir=$(mktemp -d "$build/vm/run.XXXXXX")
 }
-log=$build/vm/console.log
+log=$build/vm/console-$kver.log
 trap 'rm -rf "$run_dir"' EXIT
 
 # What the guest runs: the suites by default, through tools/run-tests.sh.
+# Everything is slower under TCG; FT_TIMEOUT_SCALE lets tests stretch their
+# bounded waits accordingly.
+[[ $accel == tcg ]] && scale=10 || scale=2
 {
 	printf 'export BUILD=%q\n' "$build"
-	while IFS='=' read -r name _; do
-		printf 'export %s=%q\n' "$name" "${!name}"
-	done < <(env | grep -E '^FT_[A-Za-z0-9_]*=' || true)
+	printf 'export FT_TIMEOUT_SCALE=%q\n' "${FT_TIMEOUT_SCALE:-$scale}"
+	for name in $(compgen -e -X '!FT_*'); do
+		[[ $name == FT_TIMEOUT_SCALE ]] || printf 'export %s=%q\n' "$name" "${!name}"
+	done
 } >"$run_dir/env"
 if [[ -n ${VMTEST_CMD:-} ]]; then
 	printf '%s\n' "$VMTEST_CMD" >"$run_dir/cmd"
 else
 	cat >"$run_dir/cmd" <<EOF
+[[ -x tools/run-tests.sh ]] || { echo "vmtest: no tools/run-tests.sh in \$PWD"; exit 1; }
 rc=0
 for suite in $suites; do
 	tools/run-tests.sh "\$BUILD" "\$suite" || rc=1
@@ -195,7 +200,7 @@ boot_qemu() {
 	if [[ $accel == kvm ]]; then
 		qemu_accel=(-accel kvm -cpu host)
 	else
-		qemu_accel=(-accel tcg,thread=${TT:-multi} -cpu ${TCPU:-max})
+		qemu_accel=(-accel tcg,thread=multi -cpu max)
 	fi
 	say "booting $image ($kver) with qemu, $accel, $cpus CPUs, $mem"
 	timeout -k 10 "$timeout_s" qemu-system-x86_64 -name fluxtrace-vmtest \

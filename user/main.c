@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,17 +257,18 @@ static void parse_args(int argc, char **argv, struct ft_config *cfg)
 static void report(void *ctx, bool final)
 {
 	struct ft_run *run = ctx;
+	/* With -w - the trace owns stdout. */
+	FILE *out = run->cfg->write_path && !strcmp(run->cfg->write_path, "-") ? stderr : stdout;
 
 	if (run->cfg->json) {
-		ft_report_json(run->session.reducer, &run->report, stdout);
+		ft_report_json(run->session.reducer, &run->report, out);
 	} else {
 		/* The live view redraws in place on a terminal. */
-		if (run->cfg->interval_ns && run->tty)
-			fputs("\033[H\033[2J", stdout);
-		ft_report_text(run->session.reducer, &run->report, stdout);
+		if (run->cfg->interval_ns && run->tty && !final)
+			fputs("\033[H\033[2J", out);
+		ft_report_text(run->session.reducer, &run->report, out);
 	}
-	fflush(stdout);
-	(void)final;
+	fflush(out);
 }
 
 static __s64 mono_to_wall_offset(void)
@@ -505,8 +507,10 @@ static int trace(struct ft_run *run)
 		pr_warn("cannot attach the neighbour tracepoints: %s\n", strerror(-err));
 		goto out;
 	}
-	run->session.printer = cfg->events ? ft_event_printer_new(stdout, run->report.mono_to_wall_ns)
-					   : NULL;
+	if (cfg->events)
+		run->session.printer = ft_event_printer_new(
+			cfg->write_path && !strcmp(cfg->write_path, "-") ? stderr : stdout,
+			run->report.mono_to_wall_ns);
 	for (size_t i = 0; i < t.n; i++) {
 		err = ft_attach_iface(t.skel, &t.ifaces[i], cfg->xdp_mode);
 		if (err) {
@@ -598,6 +602,8 @@ int main(int argc, char **argv)
 	int ret;
 
 	parse_args(argc, argv, &cfg);
+	/* A closed pipe is an error to report, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	libbpf_set_print(ft_libbpf_print);
 	if (cfg.check)
 		return ft_check() ? 1 : 0;

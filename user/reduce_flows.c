@@ -19,6 +19,7 @@
 #define IPPROTO_UDP_ 17
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_ICMPV6_ 58
+#define SYNACK (FT_TCP_SYN | FT_TCP_ACK)
 
 struct flow_eval {
 	__u8 client; /* enum ft_side of the client */
@@ -115,6 +116,10 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 	struct ft_path *p;
 
 	if (e->hook != FT_HOOK_XDP && e->hook != FT_HOOK_TC_INGRESS && !out)
+		return;
+	/* Our own frame flooded back by a switch to another traced port
+	 * (broadcast, multicast, unknown unicast) is not a path. */
+	if (!out && ft_mac_is_local(r, mac))
 		return;
 	for (int i = 0; i < f->n_paths; i++) {
 		p = &f->paths[i];
@@ -385,6 +390,9 @@ static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 
 
 	memset(ev, 0, sizeof(*ev));
 	c = ev->client = client_side(f);
+	/* Return paths and next hops are unicast notions. */
+	if (addr_is_group(f->key.family, side_addr(&f->key, c ^ 1)))
+		return;
 	path_groups(f, g);
 	iflist_of(f, c, 0, &req_in);
 	iflist_of(f, c, 1, &req_out);
@@ -636,20 +644,27 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 				 forwarding
 					 ? "route the return traffic back through the request's "
 					   "interface, or fix the asymmetric routes upstream"
-					 : "add a source rule (ip rule add from the server address "
+					 : "add a source rule (ip rule add from the server's address "
 					   "table N) routing replies out the interface requests "
-					   "arrive on, or set arp_ignore=1/arp_announce=2 so "
-					   "clients reach the right interface");
+					   "arrive on, or set arp_ignore=1/arp_announce=2 so clients "
+					   "reach the right interface");
 		} else {
+			const struct ft_flow *fl = f->flow;
+			/* A SYN-ACK seen but never acknowledged: dropped after our hook. */
+			bool dropped = fl && f->proto == IPPROTO_TCP_ &&
+				       (fl->tcp_flags[f->client_side ^ 1] & SYNACK) == SYNACK &&
+				       !(fl->tcp_flags[f->client_side] & FT_TCP_ACK);
+
 			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
 			snprintf(buf, len,
-				 "Replies from %s arrive on %s but requests leave on %s%s: with "
-				 "strict "
-				 "rp_filter (1) on %s they are dropped; use loose rp_filter (2) "
-				 "there "
-				 "or make the routes symmetric.",
+				 "Replies from %s arrive on %s but requests leave on %s%s: %s; use "
+				 "loose rp_filter (2) there or make the routes symmetric.",
 				 sv, ft_iflist_str(r, &f->rep_in, a, sizeof(a)),
-				 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail, a);
+				 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail,
+				 dropped ? "the handshake never completed, so they are dropped "
+					   "here (strict rp_filter 1 or a firewall)"
+					 : "strict rp_filter (1) on the reply interface would drop "
+					   "them");
 		}
 		return;
 	case FT_KIND_NEXT_HOP_MISMATCH:
@@ -666,9 +681,8 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
 			snprintf(buf, len,
 				 "Requests arrive on %s from %s but replies go to %s%s: replies "
-				 "bypass "
-				 "the device that forwarded the requests (a load balancer without "
-				 "SNAT?); route them back through it or SNAT there.",
+				 "bypass the device that forwarded the requests (a load balancer "
+				 "without SNAT?); route them back through it or SNAT there.",
 				 ft_iflist_str(r, &f->req_in, a, sizeof(a)),
 				 ft_maclist_str(&f->req_src, m1, sizeof(m1)),
 				 ft_maclist_str(&f->rep_dst, m2, sizeof(m2)), tail);
@@ -678,9 +692,8 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			facts_tail(r, f, ctx, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
 			snprintf(buf, len,
 				 "Requests leave %s to %s but replies come back from %s%s: the "
-				 "return "
-				 "path uses another router; check the routes toward %s on the far "
-				 "side.",
+				 "return path uses another router; check the routes toward %s on "
+				 "the far side.",
 				 ft_iflist_str(r, &f->req_out, a, sizeof(a)),
 				 ft_maclist_str(&f->req_dst, m1, sizeof(m1)),
 				 ft_maclist_str(&f->rep_src, m2, sizeof(m2)), tail, cl);
@@ -735,8 +748,7 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 		snprintf(buf, len, "%s%s: %s.",
 			 f->reason == FT_OW_SYN ? "TCP SYNs got no SYN-ACK here"
 			 : f->reason == FT_OW_MIDSTREAM
-				 ? "This TCP flow passed here in one direction "
-				   "only"
+				 ? "This TCP flow passed here in one direction only"
 			 : f->reason == FT_OW_ECHO ? "Echo requests got no reply here"
 						   : "UDP requests got no response here",
 			 tail,
@@ -745,8 +757,8 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			 : f->reason == FT_OW_UDP
 				 ? "the service is down or filtered, or answers by another path (a "
 				   "one-way stream? add its port to the stream list)"
-				 : "the peer is down or filtered, or its answers return by another "
-				   "path");
+				 : "the peer is down or filtered, or its answers return by "
+				   "another path");
 		return;
 	}
 	buf[0] = 0;

@@ -507,7 +507,7 @@ static void route_tail(const struct ft_finding *f, const struct ft_report_ctx *c
 static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
 		      const struct ft_report_ctx *ctx, const char *ip, char *buf, size_t len)
 {
-	char ifs[160], facts[600];
+	char ifs[160], facts[600], sc[560];
 
 	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
 	if (f->family == FT_FAMILY_IPV6) {
@@ -522,8 +522,8 @@ static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
 	if (ctx && ctx->host_facts)
 		snprintf(facts, sizeof(facts), " (%s)",
 			 ft_sysctl_str(r, &f->ifaces,
-				       FT_SC_ARP_IGNORE | FT_SC_ARP_ANNOUNCE | FT_SC_ARP_FILTER,
-				       facts + 2, sizeof(facts) - 3));
+				       FT_SC_ARP_IGNORE | FT_SC_ARP_ANNOUNCE | FT_SC_ARP_FILTER, sc,
+				       sizeof(sc)));
 	else
 		snprintf(facts, sizeof(facts), " (%s)", FT_NO_FACTS);
 	snprintf(buf, len,

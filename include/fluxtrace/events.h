@@ -99,6 +99,7 @@ struct ft_flow_event {
 	__u8 flags;		/* FT_FLOW_* */
 	__u16 vlan;		/* outer VLAN id, 0 if untagged */
 	__u32 pkt_len;
+	__u32 pad;
 };
 
 /* FT_REC_ICMP_ERROR: an ICMP/ICMPv6 error whose quoted header matches a
@@ -183,6 +184,7 @@ struct ft_iface_record {
 	__u32 ifindex;
 	__u32 hooks;		/* FT_HOOKBIT(enum ft_hook) */
 	__u32 netns_ino;
+	__u32 pad;
 	__u64 ts_ns;
 	char name[FT_IFNAMSIZ];
 };

@@ -47,7 +47,7 @@ e2e_stop() {
 	for tag in "$@"; do
 		"$(ft_bin)" -r "$LAB_TMP/ft-$tag.trace" --json >"$LAB_TMP/ft-$tag.replay" \
 			2>"$LAB_TMP/ft-$tag.replay.err" ||
-			e2e_fail "$tag: replaying the recorded trace failed: $(cat "$LAB_TMP/ft-$tag.replay.err")"
+			e2e_fail "$tag: replay failed: $(cat "$LAB_TMP/ft-$tag.replay.err")"
 	done
 }
 
@@ -63,14 +63,23 @@ e2e_check() {
 	shift
 	local replay=()
 	[[ -s $LAB_TMP/ft-$tag.replay ]] && replay=(--replay "$LAB_TMP/ft-$tag.replay")
-	if ! "$LAB_PYTHON" "$E2E_DIR/ftcheck.py" "$(ft_out "$tag")" --label "$LAB_NAME($LAB_VARIANT)/$tag" \
-		"${replay[@]}" "$@"; then
+	if ! "$LAB_PYTHON" "$E2E_DIR/ftcheck.py" "$(ft_out "$tag")" \
+		--label "$LAB_NAME($LAB_VARIANT)/$tag" "${replay[@]}" "$@"; then
 		E2E_FAILED=1
 		if [[ -s $(ft_err "$tag") ]]; then
 			lab_log "  fluxtrace's stderr ($tag):"
 			sed 's/^/    /' "$(ft_err "$tag")" >&2
 		fi
 	fi
+}
+
+# e2e_rereduce TAG NEW ARGS...: reduce TAG's recorded trace again with other
+# options (e.g. --allow) into report NEW, checked like any other.
+e2e_rereduce() {
+	local tag=$1 new=$2
+	shift 2
+	"$(ft_bin)" -r "$LAB_TMP/ft-$tag.trace" --json "$@" >"$LAB_TMP/ft-$new.out" \
+		2>"$LAB_TMP/ft-$new.err" || e2e_fail "$new: fluxtrace -r $* failed"
 }
 
 # e2e_events TAG: the recorded trace of TAG as --events lines.

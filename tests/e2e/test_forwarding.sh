@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/forwarding.sh"
 
-e2e_begin
+e2e_begin forwarding
 e2e_trace router router eth0,eth1
 e2e_traffic
 e2e_settle

@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/healthy.sh"
 
-e2e_begin
+e2e_begin healthy
 e2e_trace client client eth0
 e2e_trace server server eth0
 e2e_traffic

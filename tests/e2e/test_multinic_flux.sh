@@ -20,7 +20,8 @@ mismatch="kind=return_path_mismatch client.ip=$CLIENT_IP server.ip=$SERVICE_IP"
 mismatch+=" request_in=eth4 request_out= reply_in= reply_out=eth0"
 mismatch+=" request_src_macs=$CLIENT_MAC reply_dst_macs=$CLIENT_MAC"
 e2e_check host \
-	"flux kind=local_flux family=ipv4 ip=$SERVICE_IP interfaces=eth0,eth3,eth4 macs=$host_macs" \
+	"flux kind=local_flux family=ipv4 ip=$SERVICE_IP interfaces=eth0,eth3,eth4
+	 macs=$host_macs" \
 	"asym $mismatch proto=tcp server.port=$SERVICE_PORT packets.request>=5 packets.reply>=4" \
 	"asym $mismatch proto=udp server.port=$SERVICE_PORT packets.request=2 packets.reply=2" \
 	"asym $mismatch proto=icmp packets.request=2 packets.reply=2" \
@@ -35,7 +36,8 @@ client_nh="kind=next_hop_mismatch client.ip=$CLIENT_IP server.ip=$SERVICE_IP"
 client_nh+=" request_out=eth0 reply_in=eth0 request_in= reply_out="
 client_nh+=" request_dst_macs=${HOST_MAC[eth4]} reply_src_macs=${HOST_MAC[eth0]}"
 e2e_check client \
-	"flux kind=duplicate_ip family=ipv4 ip=$SERVICE_IP interfaces=eth0 macs=$host_macs owners=one_host" \
+	"flux kind=duplicate_ip family=ipv4 ip=$SERVICE_IP interfaces=eth0 macs=$host_macs
+	 owners=one_host" \
 	"asym $client_nh proto=tcp server.port=$SERVICE_PORT" \
 	"asym $client_nh proto=udp server.port=$SERVICE_PORT" \
 	"asym $client_nh proto=icmp" \

@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/unanswered.sh"
 
-e2e_begin
+e2e_begin unanswered
 e2e_trace client client eth0
 e2e_traffic
 e2e_settle

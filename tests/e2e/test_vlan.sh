@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/vlan.sh"
 
-e2e_begin
+e2e_begin vlan
 e2e_trace host host eth0
 e2e_traffic
 e2e_settle
@@ -24,7 +24,8 @@ e2e_check host \
 	"asym kind=one_way proto=udp client.ip=$PEER_IP client.port=40001 server.ip=10.0.7.53
 	 server.port=53 request_in=eth0 request_src_macs=$PEER_MAC packets.request=1
 	 packets.reply=0" \
-	"flux kind=duplicate_ip family=ipv4 ip=$GARP_IP macs=$GARP_MAC_A,$GARP_MAC_B interfaces=eth0" \
+	"flux kind=duplicate_ip family=ipv4 ip=$GARP_IP macs=$GARP_MAC_A,$GARP_MAC_B
+	 interfaces=eth0" \
 	"counter lost_events=0 flows=4 malformed=0" \
 	only
 

@@ -212,6 +212,50 @@ Test(reduce_neigh, host_answers_from_three_nics)
 	cr_expect_eq(n_alarms(), 1);
 }
 
+/* Effective arp_ignore of dev as read from /proc, "?" when it has none. */
+static void eff_arp_ignore(const char *dev, char *buf, size_t len)
+{
+	char path[96];
+	int all = -1, v = -1;
+	FILE *f;
+
+	f = fopen("/proc/sys/net/ipv4/conf/all/arp_ignore", "r");
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%d", &all), 1);
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/arp_ignore", dev);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%d", &v) != 1)
+		snprintf(buf, len, "?");
+	else
+		snprintf(buf, len, "%d", all > v ? all : v);
+	if (f)
+		fclose(f);
+}
+
+/* With host facts, the hint carries the effective sysctls read here. */
+Test(reduce_neigh, local_flux_hint_reads_sysctls)
+{
+	struct ft_report_ctx ctx = { .host_facts = true };
+	char hint[1024], want[64], lo[8], eth0[8];
+
+	iface(1, "lo", "02:00:00:00:00:01");
+	ARP(.ts = T0, .hook = FT_HOOK_TC_EGRESS, .ifindex = 1, .op = FT_ARP_REPLY,
+	    .sip = "10.0.0.4", .smac = "02:00:00:00:00:01", .tip = "10.0.0.100",
+	    .tmac = MAC_CLIENT);
+	ARP(.ts = T0 + 1000, .hook = FT_HOOK_TC_EGRESS, .ifindex = ETH0, .op = FT_ARP_REPLY,
+	    .sip = "10.0.0.4", .smac = MAC_ETH0, .tip = "10.0.0.100", .tmac = MAC_CLIENT);
+	mark(T0 + SEC);
+	eff_arp_ignore("lo", lo, sizeof(lo));
+	eff_arp_ignore("eth0", eth0, sizeof(eth0));
+	ft_finding_hint(R, found(FT_KIND_LOCAL_FLUX), &ctx, hint, sizeof(hint));
+	snprintf(want, sizeof(want), "arp_ignore lo=%s eth0=%s;", lo, eth0);
+	cr_expect_not_null(strstr(hint, want), "want \"%s\" in: %s", want, hint);
+	ctx.host_facts = false;
+	ft_finding_hint(R, found(FT_KIND_LOCAL_FLUX), &ctx, hint, sizeof(hint));
+	cr_expect_not_null(strstr(hint, "host facts unavailable"), "%s", hint);
+}
+
 Test(reduce_neigh, each_address_answered_by_its_own_nic)
 {
 	ARP(.ts = T0, .hook = FT_HOOK_TC_EGRESS, .ifindex = ETH0, .op = FT_ARP_REPLY,

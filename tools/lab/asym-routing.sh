@@ -17,11 +17,16 @@
 #   IPReversePathFilter): nothing connects. fluxtrace on the client still
 #   sees the replies reach eth1 before the kernel drops them, so it reports
 #   return_path_mismatch, with the client's rp_filter=1 in the hint.
+# flap: no policy rule; both ends move their routes from path A to path B
+#   in the middle of one UDP flow (as a bond or ECMP change does), so each
+#   direction of that flow is seen on eth0 and then on eth1: multipath on
+#   both ends, and no return_path_mismatch (each reply takes the way its
+#   request came).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LAB_NAME=asym-routing
-LAB_VARIANTS="asym strict"
+LAB_VARIANTS="asym strict flap"
 LAB_TOOLS=(ping nstat)
 
 CLIENT_IP=10.0.40.100
@@ -35,13 +40,13 @@ SERVER_MAC1=02:04:10:00:00:41
 lab_describe() {
 	cat <<-EOF
 	Lab 4 ($LAB_VARIANT): client $CLIENT_IP and server $SERVER_IP joined by path A (eth0) and
-	path B (eth1); requests take A, the server's policy rule sends replies over B.
+	path B (eth1); requests take A.
 	EOF
-	if [[ $LAB_VARIANT == strict ]]; then
-		echo "Client rp_filter=1 (strict): the replies arriving on eth1 are dropped."
-	else
-		echo "Client rp_filter=2 (loose): the replies arriving on eth1 are accepted."
-	fi
+	case $LAB_VARIANT in
+	asym) echo "Client rp_filter=2 (loose): the replies arriving on eth1 are accepted." ;;
+	strict) echo "Client rp_filter=1 (strict): the replies arriving on eth1 are dropped." ;;
+	flap) echo "No policy rule: both ends move from path A to path B in the middle of a flow." ;;
+	esac
 }
 
 lab_trace_points() {
@@ -67,8 +72,10 @@ lab_setup() {
 
 	on client ip route add "$SERVER_IP/32" via 10.0.41.2 dev eth0 src "$CLIENT_IP"
 	on server ip route add "$CLIENT_IP/32" via 10.0.41.1 dev eth0 src "$SERVER_IP"
-	on server ip route add "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP" table 42
-	on server ip rule add from "$SERVER_IP" lookup 42 pref 42
+	if [[ $LAB_VARIANT != flap ]]; then
+		on server ip route add "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP" table 42
+		on server ip rule add from "$SERVER_IP" lookup 42 pref 42
+	fi
 
 	# The effective value is the maximum of "all" and the interface's own.
 	local rpf=2
@@ -79,10 +86,27 @@ lab_setup() {
 }
 
 rpfilter_drops() {
-	on client nstat -saz TcpExtIPReversePathFilter | awk '$1 == "TcpExtIPReversePathFilter" { print $2 }'
+	on client nstat -saz TcpExtIPReversePathFilter |
+		awk '$1 == "TcpExtIPReversePathFilter" { print $2 }'
+}
+
+# Both ends switch to path B, as one link of a bond going away would make them.
+move_to_path_b() {
+	on client ip route replace "$SERVER_IP/32" via 10.0.42.2 dev eth1 src "$CLIENT_IP"
+	on server ip route replace "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP"
 }
 
 lab_traffic() {
+	if [[ $LAB_VARIANT == flap ]]; then
+		# One UDP flow (fixed source port): two exchanges on A, two on B.
+		pkt client udp "$SERVER_IP" "$SERVICE_PORT" --sport 40404 --count 2
+		move_to_path_b
+		pkt client udp "$SERVER_IP" "$SERVICE_PORT" --sport 40404 --count 2
+		# Back to path A, so that traffic can be sent again.
+		on client ip route replace "$SERVER_IP/32" via 10.0.41.2 dev eth0 src "$CLIENT_IP"
+		on server ip route replace "$CLIENT_IP/32" via 10.0.41.1 dev eth0 src "$SERVER_IP"
+		return
+	fi
 	if [[ $LAB_VARIANT == asym ]]; then
 		pkt client tcp "$SERVER_IP" "$SERVICE_PORT" --count 2
 		pkt client udp "$SERVER_IP" "$SERVICE_PORT"

@@ -48,7 +48,8 @@ lab_traffic() {
 	pkt client udp 10.0.6.10 8080 --count 3
 	pkt client udp fd00:6::10 8080 --count 3
 	on client ping -q -c 2 -i 0.2 -W 2 10.0.6.10 >/dev/null || lab_die "ping 10.0.6.10 failed"
-	on client ping -6 -q -c 2 -i 0.2 -W 2 fd00:6::10 >/dev/null || lab_die "ping fd00:6::10 failed"
+	on client ping -6 -q -c 2 -i 0.2 -W 2 fd00:6::10 >/dev/null ||
+		lab_die "ping fd00:6::10 failed"
 }
 
 lab_main "$@"

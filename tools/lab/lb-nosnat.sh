@@ -12,7 +12,8 @@
 #   The client's stateful firewall drops that SYN-ACK (it never opened a
 #   connection to 10.0.2.10:8080), so the connection never comes up.
 #   fluxtrace on the server: next_hop_mismatch (request from the LB's MAC,
-#   reply to the client's MAC); on the LB: one_way (client -> VIP:80).
+#   reply to the client's MAC); on the LB: one_way for client -> VIP:80
+#   and for its DNATed copy client -> 10.0.2.10:8080.
 # route: the server routes the client via the LB (host route): clean.
 # snat:  the LB also SNATs to its own address: clean.
 set -euo pipefail

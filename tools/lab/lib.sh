@@ -187,7 +187,8 @@ lab_serve() {
 	shift
 	lab_tmpdir
 	local ready="$LAB_TMP/serve-$role.ready"
-	lab_bg "$role" "serve-$role.log" "$LAB_PYTHON" "$LAB_PKT" serve "$@" --ready "$ready" --timeout 600
+	lab_bg "$role" "serve-$role.log" "$LAB_PYTHON" "$LAB_PKT" serve "$@" --ready "$ready" \
+		--timeout 600
 	local i
 	for ((i = 0; i < 100; i++)); do
 		[[ -e $ready ]] && return 0
@@ -231,8 +232,8 @@ ft_launch() {
 ft_wait() {
 	local tag
 	for tag in "$@"; do
-		lab_wait_for "$LAB_TMP/ft-$tag.err" '^fluxtrace: tracing ' "${FT_READY_TIMEOUT:-30}" \
-			"${FT_PIDS[$tag]}" && continue
+		lab_wait_for "$LAB_TMP/ft-$tag.err" '^fluxtrace: tracing ' \
+			"${FT_READY_TIMEOUT:-30}" "${FT_PIDS[$tag]}" && continue
 		lab_log "fluxtrace ($tag) did not report 'tracing' in time; its stderr:"
 		sed 's/^/  /' "$LAB_TMP/ft-$tag.err" >&2
 		lab_die "fluxtrace ($tag) failed to start"
@@ -277,12 +278,14 @@ lab_namespaces() {
 	ip netns list 2>/dev/null | awk -v p="$LAB_PREFIX-" 'index($1, p) == 1 { print $1 }'
 }
 
+# Removes the lab's namespaces (ending what runs in them) and its logs.
 lab_teardown() {
 	local n
 	for n in $(lab_namespaces); do
 		ip netns pids "$n" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 		ip netns del "$n" 2>/dev/null || true
 	done
+	rm -rf "/tmp/$LAB_PREFIX-${LAB_NAME:-lab}".*
 }
 
 lab_cleanup() {
@@ -306,7 +309,6 @@ lab_cleanup() {
 		[[ -n $LAB_TMP ]] && lab_log "  logs:   $LAB_TMP"
 	else
 		lab_teardown
-		[[ -n $LAB_TMP ]] && rm -rf "$LAB_TMP"
 	fi
 	return "$rc"
 }
@@ -346,12 +348,12 @@ lab_trace_run() {
 	done
 }
 
+# The usage text is the lab script's own header: its topology and story.
 lab_usage() {
-	cat <<-EOF
-	usage: $0 [run|setup|traffic|teardown] [VARIANT]
-	variants: $LAB_VARIANTS
-	EOF
-	lab_describe
+	printf 'usage: %s [run|setup|traffic|teardown] [VARIANT]   (variants: %s)\n\n' \
+		"$0" "$LAB_VARIANTS"
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	printf '\nFT_KEEP=1 leaves the lab up; FT_LAB_ID=ID names it; FT_JSON=1: JSON reports.\n'
 }
 
 # lab_main "$@": the command line, only when the lab script is run (not

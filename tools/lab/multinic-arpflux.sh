@@ -12,7 +12,9 @@
 #   10.0.1.14 gets three answers, one per host interface. The client uses
 #   eth4's MAC (as if that answer had won); the host's replies follow the
 #   first /24 route and leave eth0. fluxtrace on the host: local_flux for
-#   10.0.1.14, return_path_mismatch (in eth4, out eth0) for each flow.
+#   10.0.1.14, return_path_mismatch (in eth4, out eth0) for each flow. On
+#   the client: duplicate_ip (three MACs of one host answer at once) and
+#   next_hop_mismatch (requests go to eth4's MAC, replies come from eth0's).
 # fixed: arp_ignore=1, arp_announce=2 and one routing table per source
 #   address: only eth4 answers, replies leave eth4. fluxtrace: no finding.
 set -euo pipefail
@@ -59,7 +61,8 @@ lab_setup() {
 		# Explicit metrics: which /24 route wins never depends on the order
 		# the kernel happened to add them in.
 		metric=$((100 + ${ifname#eth}))
-		on host ip route add 10.0.1.0/24 dev "$ifname" src "${HOST_IP[$ifname]}" metric "$metric"
+		on host ip route add 10.0.1.0/24 dev "$ifname" src "${HOST_IP[$ifname]}" \
+			metric "$metric"
 		lab_neigh host "$ifname" "$CLIENT_IP" "$CLIENT_MAC"
 	done
 

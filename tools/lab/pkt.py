@@ -14,6 +14,7 @@ server use ordinary sockets. Every wait is bounded.
   pkt.py serve --tcp 80,8080 --udp 7 [--sink 514] --ready FILE [--timeout S]
   pkt.py tcp HOST PORT [--expect ok|timeout|refused] [--timeout S] [--bind IP] [--count N]
   pkt.py udp HOST PORT [--expect reply|none] [--count N] [--gap S] [--dns] [--bind IP]
+             [--sport N]
 """
 import argparse
 import ipaddress
@@ -300,8 +301,8 @@ def cmd_udp(a):
     """Datagrams to HOST:PORT, each waiting (bounded) for its answer when
     --expect reply, else spaced by --gap."""
     s = socket.socket(family_of(a.host), socket.SOCK_DGRAM)
-    if a.bind:
-        s.bind((a.bind, 0))
+    if a.bind or a.sport:
+        s.bind((a.bind or "", a.sport))
     s.connect((a.host, a.port))
     payload = dns_query() if a.dns else b"fluxtrace-lab"
     replies = 0
@@ -383,6 +384,7 @@ def main():
     p.add_argument("--gap", type=float, default=0.2)
     p.add_argument("--dns", action="store_true")
     p.add_argument("--bind")
+    p.add_argument("--sport", type=int, default=0, help="source port (one flow across runs)")
     p.set_defaults(fn=cmd_udp)
 
     a = ap.parse_args()

@@ -15,11 +15,16 @@
 # between the two MACs. fluxtrace on the client: duplicate_ip for
 # 10.0.3.50 and fd00:3::50 (two owners, different vendor prefixes) and
 # flip_flop for both entries.
+# failover: the legitimate look-alike. nodea goes silent (its link goes
+#   down) and nodeb takes the VIP over, announcing it twice, as a new
+#   keepalived master does. The client's entries change once and stay:
+#   mac_changed for both families, and no alarm (no duplicate_ip, no
+#   flip_flop).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LAB_NAME=splitbrain-vip
-LAB_VARIANTS="splitbrain"
+LAB_VARIANTS="splitbrain failover"
 LAB_TOOLS=()
 
 CLIENT_MAC=02:03:64:00:00:64
@@ -30,6 +35,13 @@ VIP4=10.0.3.50
 VIP6=fd00:3::50
 
 lab_describe() {
+	if [[ $LAB_VARIANT == failover ]]; then
+		cat <<-EOF
+		Lab 3 (failover): nodea ($NODEA_MAC) held VIP $VIP4 and $VIP6 and goes silent; nodeb
+		($NODEB_MAC) takes them over and announces them; the client 10.0.3.100 watches.
+		EOF
+		return
+	fi
 	cat <<-EOF
 	Lab 3: nodea ($NODEA_MAC) and nodeb ($NODEB_MAC) both hold VIP $VIP4 and $VIP6 and
 	announce it in turn (gratuitous ARP, unsolicited NA); the client 10.0.3.100 watches.
@@ -62,6 +74,13 @@ announce() {
 }
 
 lab_traffic() {
+	if [[ $LAB_VARIANT == failover ]]; then
+		on nodea ip link set eth0 down
+		announce nodeb "$NODEB_MAC" fd00:3::12
+		sleep 1.2
+		announce nodeb "$NODEB_MAC" fd00:3::12
+		return
+	fi
 	announce nodea "$NODEA_MAC" fd00:3::11
 	announce nodeb "$NODEB_MAC" fd00:3::12
 	# Past the repeat-folding window, so the second round is on the wire

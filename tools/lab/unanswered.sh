@@ -34,9 +34,10 @@ DNS_MAC=02:05:53:00:00:53
 
 lab_describe() {
 	cat <<-EOF
-	Lab 5: client 10.0.5.100 sends a normal exchange, a syslog-style stream, and four requests
-	nobody answers: SYN to a silent firewall (10.0.5.10:81), UDP to a closed port
-	(10.0.5.10:9999), ping to a host ignoring pings (10.0.5.20), DNS to a dead server (10.0.5.53).
+	Lab 5: client 10.0.5.100 sends a normal exchange, a syslog-style stream, and four
+	requests nobody answers: SYN to a silent firewall (10.0.5.10:81), UDP to a closed port
+	(10.0.5.10:9999), ping to a host ignoring pings (10.0.5.20), DNS to a dead server
+	(10.0.5.53).
 	EOF
 }
 
@@ -87,7 +88,8 @@ lab_traffic() {
 	pkt client udp "$SERVER_IP" 514 --expect none --count 20 --gap 0.02 & pids+=($!)
 	pkt client tcp "$SERVER_IP" 8080 --count 2
 	pkt client udp "$SERVER_IP" 8080 --count 2
-	on client ping -q -c 2 -i 0.2 -W 2 "$SERVER_IP" >/dev/null || lab_die "ping $SERVER_IP failed"
+	on client ping -q -c 2 -i 0.2 -W 2 "$SERVER_IP" >/dev/null ||
+		lab_die "ping $SERVER_IP failed"
 	for pid in "${pids[@]}"; do
 		wait "$pid" || fail=1
 	done

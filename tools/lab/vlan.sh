@@ -34,9 +34,9 @@ GARP_MAC_B=02:07:bb:00:00:50
 
 lab_describe() {
 	cat <<-EOF
-	Lab 7: tagged frames between peer ($PEER_MAC) and host $HOST_IP ($HOST_MAC): a VLAN 100
-	TCP handshake, an unanswered VLAN 100 SYN, a QinQ 200/100 DNS query, VLAN 100 gratuitous ARPs
-	for $GARP_IP from two MACs, and a priority-tagged (VLAN 0) ping.
+	Lab 7: tagged frames between peer ($PEER_MAC) and host $HOST_IP ($HOST_MAC): a
+	VLAN 100 TCP handshake, an unanswered VLAN 100 SYN, a QinQ 200/100 DNS query, VLAN 100
+	gratuitous ARPs for $GARP_IP from two MACs, and a priority-tagged (VLAN 0) ping.
 	EOF
 }
 

@@ -30,7 +30,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,newroot,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 # init's stdio before devtmpfs is mounted.
 mknod -m 0600 "$root/dev/console" c 5 1
-for applet in sh mount umount insmod switch_root poweroff cat sleep echo tr; do
+for applet in sh mount umount insmod switch_root poweroff cat sleep echo; do
 	ln -s busybox "$root/bin/$applet"
 done
 
@@ -56,8 +56,8 @@ fi
 
 cat >"$root/init" <<'EOF'
 #!/bin/sh
-# Stage 1 of the vmtest guest: load virtio/9p, mount the host root read-only
-# and the writable shares at their host paths, hand over to the guest init.
+# Stage 1 of the vmtest guest: load virtio/9p, mount the host root read-only,
+# hand over to the guest init.
 fail() {
 	echo "vmtest-initramfs: $*"
 	poweroff -f
@@ -69,22 +69,16 @@ while read -r m; do
 	insmod "/lib/modules/$m" || echo "vmtest-initramfs: insmod $m failed"
 done </modules
 
-init= shares= opts=trans=virtio,version=9p2000.L,msize=262144
+init=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
-	vmtest.init=*)   init=${arg#vmtest.init=} ;;
-	vmtest.shares=*) shares=${arg#vmtest.shares=} ;;
+	vmtest.init=*) init=${arg#vmtest.init=} ;;
 	esac
 done
 [ -n "$init" ] || fail "no vmtest.init= on the kernel command line"
 
-mount -t 9p -o "$opts,ro,cache=loose" /dev/root /newroot ||
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=loose /dev/root /newroot ||
 	fail "cannot mount the host root over 9p (virtio/9p modules missing for $(cat /proc/sys/kernel/osrelease)?)"
-# vmtest.shares=TAG:PATH,TAG:PATH: writable directories at their host paths.
-for share in $(echo "$shares" | tr , ' '); do
-	mount -t 9p -o "$opts" "${share%%:*}" "/newroot${share#*:}" ||
-		fail "cannot mount the writable share ${share#*:}"
-done
 [ -x "/newroot$init" ] || fail "guest init $init is not executable"
 umount /proc
 umount /dev
