@@ -10,6 +10,7 @@
 #include "maps.bpf.h"
 #include "flow.bpf.h"
 #include "neigh.bpf.h"
+#include "drop.bpf.h"
 
 #define TC_ACT_UNSPEC (-1)	/* == TCX_NEXT: let later filters run */
 
@@ -86,5 +87,15 @@ SEC("raw_tp/neigh_update_done")
 int BPF_PROG(ft_neigh_update_done, struct neighbour *n)
 {
 	ft_neigh_after(n);
+	return 0;
+}
+
+SEC("raw_tp/kfree_skb")
+int BPF_PROG(ft_kfree_skb, struct sk_buff *skb, void *location, int reason)
+{
+	__u8 why = ft_drop_reason_of(reason);
+
+	if (why)
+		ft_drop(skb, why);
 	return 0;
 }

@@ -241,6 +241,22 @@ static __always_inline int ft_parse_ipv6(struct ft_cursor *c, struct ft_tuple *t
 	return FT_PKT_FLOW;
 }
 
+/* IPv6 without walking extension headers: for copies of headers (quoted
+ * in ICMP errors, read from a dropped skb) where the walk cannot be
+ * bounds-checked or rarely matters. */
+static __always_inline int ft_parse_ipv6_fixed(struct ft_cursor *c, struct ft_tuple *t)
+{
+	struct ipv6hdr *ip6 = ft_pull(c, sizeof(*ip6));
+
+	if (!ip6 || ip6->version != 6)
+		return FT_PKT_MALFORMED;
+	t->family = FT_FAMILY_IPV6;
+	t->proto = ip6->nexthdr;
+	__builtin_memcpy(t->src, &ip6->saddr, 16);
+	__builtin_memcpy(t->dst, &ip6->daddr, 16);
+	return FT_PKT_FLOW;
+}
+
 static __always_inline int ft_is_icmp_error(const struct ft_tuple *t)
 {
 	if (t->proto == IPPROTO_ICMP)
@@ -264,15 +280,7 @@ static __always_inline int ft_parse_quoted(struct ft_cursor *c, struct ft_pkt *p
 		kind = ft_parse_ipv4(c, &p->quoted);
 	} else {
 		/* Quoted IPv6 headers rarely carry extensions; not walked. */
-		struct ipv6hdr *ip6 = ft_pull(c, sizeof(*ip6));
-
-		if (!ip6 || ip6->version != 6)
-			return FT_PKT_MALFORMED;
-		p->quoted.family = FT_FAMILY_IPV6;
-		p->quoted.proto = ip6->nexthdr;
-		__builtin_memcpy(p->quoted.src, &ip6->saddr, 16);
-		__builtin_memcpy(p->quoted.dst, &ip6->daddr, 16);
-		kind = FT_PKT_FLOW;
+		kind = ft_parse_ipv6_fixed(c, &p->quoted);
 	}
 	/* A quoted non-first fragment has no ports: it can still match a
 	 * flow without ports, and is unmatched otherwise. */

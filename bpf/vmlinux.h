@@ -42,6 +42,18 @@ struct neighbour {
 	__u8 primary_key[0];
 };
 
+struct sk_buff {
+	struct net_device *dev;
+	unsigned char *head;
+	__u16 network_header;
+};
+
 #pragma clang attribute pop
+
+/* Values are placeholders: relocated to the running kernel's by name. */
+enum skb_drop_reason {
+	SKB_DROP_REASON_NETFILTER_DROP = 12,
+	SKB_DROP_REASON_IP_RPFILTER = 16,
+};
 
 #endif /* FLUXTRACE_VMLINUX_H */

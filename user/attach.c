@@ -299,7 +299,7 @@ void ft_detach_iface(struct ft_iface *ifc)
 	ifc->hooks = 0;
 }
 
-int ft_attach_neigh(struct fluxtrace_bpf *skel)
+int ft_attach_tracepoints(struct fluxtrace_bpf *skel)
 {
 	skel->links.ft_neigh_update =
 		bpf_program__attach_raw_tracepoint(skel->progs.ft_neigh_update, "neigh_update");
@@ -309,14 +309,21 @@ int ft_attach_neigh(struct fluxtrace_bpf *skel)
 		skel->progs.ft_neigh_update_done, "neigh_update_done");
 	if (!skel->links.ft_neigh_update_done)
 		return -errno;
+	/* Drops explain one-way flows but are not essential. */
+	skel->links.ft_kfree_skb =
+		bpf_program__attach_raw_tracepoint(skel->progs.ft_kfree_skb, "kfree_skb");
+	if (!skel->links.ft_kfree_skb)
+		pr_info("not tracing drops (skb:kfree_skb): %s\n", strerror(errno));
 	return 0;
 }
 
-void ft_detach_neigh(struct fluxtrace_bpf *skel)
+void ft_detach_tracepoints(struct fluxtrace_bpf *skel)
 {
 	bpf_link__destroy(skel->links.ft_neigh_update);
 	bpf_link__destroy(skel->links.ft_neigh_update_done);
+	bpf_link__destroy(skel->links.ft_kfree_skb);
 	skel->links.ft_neigh_update = skel->links.ft_neigh_update_done = NULL;
+	skel->links.ft_kfree_skb = NULL;
 }
 
 /* tcx (kernel >= 6.6): the kernel knows the attach type and then fails on

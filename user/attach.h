@@ -39,9 +39,9 @@ int ft_ifaces_scan_up(struct ft_iface **ifaces, size_t *n);
 
 int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode);
 void ft_detach_iface(struct ft_iface *ifc);
-/* The neighbour tracepoints; links returned for ft_detach_neigh. */
-int ft_attach_neigh(struct fluxtrace_bpf *skel);
-void ft_detach_neigh(struct fluxtrace_bpf *skel);
+/* The neighbour tracepoints (required) and skb:kfree_skb (optional). */
+int ft_attach_tracepoints(struct fluxtrace_bpf *skel);
+void ft_detach_tracepoints(struct fluxtrace_bpf *skel);
 
 /* Feature probes for --check and start-up messages. */
 bool ft_kernel_has_tcx(int tc_prog_fd);

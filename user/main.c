@@ -502,7 +502,7 @@ static int trace(struct ft_run *run)
 			    (sizeof(struct ft_flow_key) + sizeof(struct ft_flow_state) + 64)) >> 20),
 		cfg->ringbuf_size >> 10);
 
-	err = ft_attach_neigh(t.skel);
+	err = ft_attach_tracepoints(t.skel);
 	if (err) {
 		pr_warn("cannot attach the neighbour tracepoints: %s\n", strerror(-err));
 		goto out;
@@ -560,7 +560,7 @@ static int trace(struct ft_run *run)
 	/* Detach first so the report covers a closed window. */
 	for (size_t i = 0; i < t.n; i++)
 		ft_detach_iface(&t.ifaces[i]);
-	ft_detach_neigh(t.skel);
+	ft_detach_tracepoints(t.skel);
 	ft_live_snapshot(&live);
 	if (live.bad_events)
 		pr_warn("%llu malformed ring-buffer records ignored\n",

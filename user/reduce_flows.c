@@ -605,9 +605,7 @@ static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
 	struct ft_route rt;
 
 	if (!ctx || !ctx->host_facts) {
-		snprintf(buf, len,
-			 " (host facts unavailable: the trace was not recorded live on "
-			 "this host)");
+		snprintf(buf, len, " (%s)", FT_NO_FACTS);
 		return;
 	}
 	ft_hostfacts_route(f->family, dst, src, iif, &rt);
@@ -641,13 +639,14 @@ void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 				 "Replies to %s leave on %s but requests arrive on %s%s: %s.", cl,
 				 ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
 				 ft_iflist_str(r, &f->req_in, b, sizeof(b)), tail,
-				 forwarding
-					 ? "route the return traffic back through the request's "
-					   "interface, or fix the asymmetric routes upstream"
-					 : "add a source rule (ip rule add from the server's address "
-					   "table N) routing replies out the interface requests "
-					   "arrive on, or set arp_ignore=1/arp_announce=2 so clients "
-					   "reach the right interface");
+				 forwarding ? "route the return traffic back through the request's "
+					      "interface, or fix the asymmetric routes upstream"
+					    : "add a source rule (ip rule add from the server's "
+					      "address "
+					      "table N) routing replies out the interface requests "
+					      "arrive on, or set arp_ignore=1/arp_announce=2 so "
+					      "clients "
+					      "reach the right interface");
 		} else {
 			const struct ft_flow *fl = f->flow;
 			/* A SYN-ACK seen but never acknowledged: dropped after our hook. */

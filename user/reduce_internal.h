@@ -45,7 +45,7 @@ struct ft_table {
 	unsigned char **chunks;
 	__u32 n_chunks;
 	__u32 esize, ksize;	/* key at offset sizeof(struct ft_slot) */
-	__u32 cap, n_alloc, n_used, free_head;
+	__u32 cap, n_alloc, n_used;
 	__u32 *buckets;
 	__u32 nbuckets;
 	__u32 lru_head, lru_tail;

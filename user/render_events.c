@@ -198,6 +198,16 @@ static void print_neigh(struct ft_event_printer *p, const struct ft_neigh_event 
 		nud_str(e->new_state));
 }
 
+static void print_drop(struct ft_event_printer *p, const struct ft_drop_event *e)
+{
+	char flow[160];
+
+	print_prefix(p, e->ts_ns, "kfree_skb", e->ifindex, "in");
+	flow_str(&e->key, e->side, flow, sizeof(flow));
+	fprintf(p->out, "drop %s by %s\n", flow,
+		e->reason == FT_DROP_RPFILTER ? "rp_filter" : "netfilter");
+}
+
 static void print_iface(struct ft_event_printer *p, const struct ft_iface_record *r)
 {
 	char mac[FT_MAC_STRLEN];
@@ -230,6 +240,9 @@ void ft_event_print(struct ft_event_printer *p, const void *rec, size_t len)
 		break;
 	case FT_REC_NEIGH:
 		print_neigh(p, rec);
+		break;
+	case FT_REC_DROP:
+		print_drop(p, rec);
 		break;
 	case FT_REC_IFACE:
 		remember_iface(p, rec);

@@ -25,6 +25,7 @@ enum ft_rec_type {
 	FT_REC_ICMP_ERROR = 4,	/* ICMP error quoting a tracked flow */
 	FT_REC_ARP = 5,		/* ARP or NDP packet on the wire */
 	FT_REC_NEIGH = 6,	/* neighbour table entry changed */
+	FT_REC_DROP = 7,	/* the kernel dropped a tracked flow's packet */
 	FT_REC_USER_FIRST = 64,
 	FT_REC_IFACE = 64,	/* interface table entry (user space) */
 	FT_REC_FLOW_STATS = 65,	/* flow counters read from the map (user space) */
@@ -174,6 +175,23 @@ struct ft_neigh_event {
 	__u16 new_state;
 };
 
+/* Why the kernel dropped a packet of a tracked flow (skb:kfree_skb). */
+enum ft_drop_reason {
+	FT_DROP_RPFILTER = 1,	/* reverse-path filter (rp_filter) */
+	FT_DROP_NETFILTER = 2,	/* a netfilter rule or conntrack (e.g. ctstate INVALID) */
+};
+
+/* FT_REC_DROP: the first drop of each reason per flow. */
+struct ft_drop_event {
+	__u8 type;
+	__u8 reason;		/* enum ft_drop_reason */
+	__u8 side;		/* side that sent the dropped packet */
+	__u8 pad;
+	__u32 ifindex;		/* the device the packet was on */
+	__u64 ts_ns;
+	struct ft_flow_key key;
+};
+
 /* FT_REC_IFACE: one interface the tracer saw, with the hooks attached. */
 #define FT_IFNAMSIZ 16
 #define FT_HOOKBIT(h) (1u << (h))
@@ -214,8 +232,11 @@ struct ft_flow_state {
 	__u8 flags;			/* FT_FLOW_* */
 	__u8 icmp_type;			/* last ICMP error reported */
 	__u8 icmp_code;
-	__u32 pad;
+	__u8 drops_reported;		/* FT_DROPBIT() of reasons already reported */
+	__u8 pad[3];
 };
+
+#define FT_DROPBIT(r) (1u << (r))
 
 /* FT_REC_FLOW_STATS: counters of one flow, read in batches from the map. */
 struct ft_flow_stats_record {
@@ -271,6 +292,8 @@ static inline unsigned int ft_record_size(unsigned char type)
 		return sizeof(struct ft_arp_event);
 	case FT_REC_NEIGH:
 		return sizeof(struct ft_neigh_event);
+	case FT_REC_DROP:
+		return sizeof(struct ft_drop_event);
 	case FT_REC_IFACE:
 		return sizeof(struct ft_iface_record);
 	case FT_REC_FLOW_STATS:

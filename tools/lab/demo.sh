@@ -27,6 +27,7 @@ section() {
 # from each place the lab traces.
 run_lab() {
 	local rc=0
+	echo
 	"$labs/$1" run "$2" || rc=$?
 	if [[ $rc -eq 77 ]]; then
 		echo "(lab skipped: see the reason above)"

@@ -11,22 +11,22 @@
 #     traffic   send the lab's traffic into a lab left up (FT_LAB_ID=ID)
 #     teardown  remove a lab left up (FT_LAB_ID=ID)
 #
-# Environment: FT_KEEP=1 leaves the lab up after run (or after a failing
-# test); FT_LAB_ID=ID names the lab (default: the shell's pid); FT_BIN is
+# Environment: FT_KEEP=1 leaves the lab (and its logs) up after `run` or a
+# test; FT_LAB_ID=ID names the lab (default: the shell's pid); FT_BIN is
 # the fluxtrace binary (default build/fluxtrace); FT_JSON=1 makes `run`
 # print JSON instead of text.
 #
 # A lab script defines LAB_NAME, LAB_VARIANTS (first is the default),
 # lab_describe, lab_setup, lab_traffic and lab_trace_points ("NS:IF,IF"
 # per line: where fluxtrace watches), sources this file and ends with
-# `lab_main "$@"`. Every namespace is named ft<ID>-<role>; every interface
+# `lab_main "$@"`. Every namespace is named ftl<ID>-<role>; every interface
 # name inside a namespace is fixed (eth0, ...), so the same names come back
 # in every run and in fluxtrace's output.
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(cd "$LAB_DIR/../.." && pwd)
 LAB_ID=${FT_LAB_ID:-$$}
-LAB_PREFIX="ft${LAB_ID}"
+LAB_PREFIX="ftl${LAB_ID}"
 LAB_PKT="$LAB_DIR/pkt.py"
 # Debian's own interpreter starts fastest (no version-manager shims).
 LAB_PYTHON=$(command -v /usr/bin/python3 || command -v python3 || true)
@@ -187,8 +187,11 @@ lab_serve() {
 	shift
 	lab_tmpdir
 	local ready="$LAB_TMP/serve-$role.ready"
+	# Bounded even if nothing stops it; a lab left up keeps it for a day.
+	local life=600
+	[[ ${FT_KEEP:-0} == 1 ]] && life=86400
 	lab_bg "$role" "serve-$role.log" "$LAB_PYTHON" "$LAB_PKT" serve "$@" --ready "$ready" \
-		--timeout 600
+		--timeout "$life"
 	local i
 	for ((i = 0; i < 100; i++)); do
 		[[ -e $ready ]] && return 0
