@@ -16,13 +16,36 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* A unicast frame for another MAC, seen only because the interface is
+ * promiscuous: not this host's traffic, so not its flows. XDP has no
+ * pkt_type, so both ingress hooks compare with the interface's MAC. */
+static __always_inline int ft_other_host(const struct ft_pkt *p, __u32 ifindex)
+{
+	struct ft_if_mac *own;
+
+	if (p->eth_dst[0] & 1)	/* multicast or broadcast */
+		return 0;
+	own = bpf_map_lookup_elem(&ft_if_macs, &ifindex);
+	if (!own || !own->filter)
+		return 0;
+	return *(__u32 *)own->mac != *(__u32 *)p->eth_dst ||
+	       *(__u16 *)(own->mac + 4) != *(__u16 *)(p->eth_dst + 4);
+}
+
 static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u8 hook,
 				      __u32 ifindex, int nonlinear)
 {
 	struct ft_pkt p = {};
+	int kind;
 
 	ft_count(FT_CNT_PACKETS);
-	switch (ft_parse(data, data_end, &p)) {
+	kind = ft_parse(data, data_end, &p);
+	if ((kind == FT_PKT_FLOW || kind == FT_PKT_ICMP_ERROR) && FT_HOOK_IS_INGRESS(hook) &&
+	    ft_other_host(&p, ifindex)) {
+		ft_count(FT_CNT_OTHERHOST);
+		return;
+	}
+	switch (kind) {
 	case FT_PKT_FLOW:
 		ft_flow_packet(&p, hook, ifindex, len);
 		break;

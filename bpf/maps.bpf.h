@@ -49,6 +49,24 @@ struct {
 	__type(value, struct ft_arp_seen);
 } ft_arp_dedup SEC(".maps");
 
+/* Each traced interface's own MAC, by ifindex, so ingress hooks can ignore
+ * unicast frames for other hosts (an interface in promiscuous mode sees
+ * them; the stack would drop them). */
+#define FT_MAX_IFINDEX 4096
+
+struct ft_if_mac {
+	__u8 mac[6];
+	__u8 filter;		/* 1: drop others' unicast from flow tracking */
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FT_MAX_IFINDEX);
+	__type(key, __u32);
+	__type(value, struct ft_if_mac);
+} ft_if_macs SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, FT_DEFAULT_RINGBUF);

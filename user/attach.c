@@ -254,10 +254,27 @@ fail:
 	return err;
 }
 
+/* Tell XDP the interface's own MAC so frames for other hosts are ignored.
+ * Not for ports of a bridge or bond: their host's frames carry the
+ * master's MAC. */
+static void set_own_mac(struct fluxtrace_bpf *skel, const struct ft_iface *ifc)
+{
+	struct { __u8 mac[6]; __u8 filter; __u8 pad; } own = { .filter = 1 };
+	char path[64 + IF_NAMESIZE];
+	__u32 key = ifc->ifindex;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifc->name);
+	if (!access(path, F_OK) || key >= bpf_map__max_entries(skel->maps.ft_if_macs))
+		return;
+	memcpy(own.mac, ifc->mac, 6);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.ft_if_macs), &key, &own, BPF_ANY);
+}
+
 int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode)
 {
 	int err;
 
+	set_own_mac(skel, ifc);
 	/* Ingress work is done once: at XDP where it attaches, else at tc. */
 	if (mode == FT_XDP_OFF || attach_xdp(skel, ifc, mode)) {
 		err = attach_tc(skel, ifc, 0);

@@ -256,7 +256,9 @@ static int route_query(__u8 family, const __u8 *dst, const __u8 *src, __u32 iif,
 	req.nh.nlmsg_seq = 1;
 	req.rtm.rtm_family = af;
 	req.rtm.rtm_dst_len = alen * 8;
-	req.rtm.rtm_flags = fibmatch ? RTM_F_FIB_MATCH : 0;
+	/* Without RTM_F_LOOKUP_TABLE the kernel names table main even for a
+	 * route found through a policy rule; `ip route get` always sets it. */
+	req.rtm.rtm_flags = RTM_F_LOOKUP_TABLE | (fibmatch ? RTM_F_FIB_MATCH : 0);
 	add_attr(&req, RTA_DST, dst, alen);
 	if (src) {
 		req.rtm.rtm_src_len = alen * 8;

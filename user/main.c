@@ -609,6 +609,7 @@ int main(int argc, char **argv)
 		return ft_check() ? 1 : 0;
 
 	ropts.oneway_after_ns = cfg.oneway_after_ns;
+	ropts.max_flows = cfg.max_flows;
 	ropts.allow = cfg.allow;
 	run.session.reducer = ft_reducer_new(&ropts);
 	if (!run.session.reducer) {

@@ -17,6 +17,7 @@ static const char *const counter_names[FT_CNT_MAX] = {
 	[FT_CNT_NEIGH_OTHER_NETNS] = "neigh_other_netns",
 	[FT_CNT_FRAGMENTS] = "fragments",
 	[FT_CNT_NONLINEAR] = "nonlinear",
+	[FT_CNT_OTHERHOST] = "other_host",
 };
 
 static void family(FILE *out, const char *name, const char *type, const char *help)

@@ -263,15 +263,19 @@ enum ft_counter {
 	FT_CNT_NEIGH_OTHER_NETNS, /* neighbour updates of other namespaces */
 	FT_CNT_FRAGMENTS,	/* non-first IP fragments: no ports, not tracked */
 	FT_CNT_NONLINEAR,	/* headers outside the skb's linear data: skipped */
+	FT_CNT_OTHERHOST,	/* IP frames for another host's MAC (promiscuous): ignored */
 	FT_CNT_MAX,
 };
+
+/* Room in the record for counters added later without a new ABI. */
+#define FT_CNT_SLOTS 24
 
 /* FT_REC_COUNTERS: the summed counters, plus user-space losses. */
 struct ft_counters_record {
 	__u8 type;
 	__u8 pad[7];
 	__u64 ts_ns;
-	__u64 kernel[FT_CNT_MAX];
+	__u64 kernel[FT_CNT_SLOTS];	/* indexed by enum ft_counter */
 	__u64 flows_tracked;	/* entries in the flow map when read */
 	__u64 flow_map_capacity;
 };
