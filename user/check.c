@@ -9,9 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -103,14 +106,100 @@ static int load_probe_tc_prog(void)
 	return bpf_prog_load(BPF_PROG_TYPE_SCHED_CLS, "ft_probe", "GPL", insns, 2, NULL);
 }
 
+/* The kernel's "netdev" generic netlink family (6.3+) says which XDP
+ * features a driver has; older kernels do not. Values from linux/netdev.h. */
+#define NETDEV_CMD_DEV_GET 1
+#define NETDEV_A_DEV_IFINDEX 1
+#define NETDEV_A_DEV_XDP_FEATURES 3
+#define NETDEV_XDP_ACT_BASIC 1
+
+struct genl_req {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char attrs[64];
+};
+
+static void put_attr(struct genl_req *r, __u16 type, const void *data, __u16 len)
+{
+	struct nlattr *a = (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+/* Sends r and returns the attribute of the given type from the answer,
+ * copied into out (len bytes); -errno otherwise. */
+static int genl_ask(int fd, struct genl_req *r, __u16 want, void *out, size_t len)
+{
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	ssize_t n;
+
+	if (send(fd, r, r->nh.nlmsg_len, 0) < 0)
+		return -errno;
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(h, (size_t)n))
+		return -EIO;
+	if (h->nlmsg_type == NLMSG_ERROR)
+		return ((struct nlmsgerr *)NLMSG_DATA(h))->error ?: -ENOENT;
+	int left = h->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(h) + GENL_HDRLEN);
+
+	for (; left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left;
+	     left -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		if ((a->nla_type & NLA_TYPE_MASK) == want && a->nla_len - NLA_HDRLEN >= (int)len) {
+			memcpy(out, (char *)a + NLA_HDRLEN, len);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* 1 native XDP, 0 generic only, -1 the kernel does not say. */
+static int xdp_native(int fd, __u16 family, int ifindex)
+{
+	struct genl_req r = {
+		.nh = { .nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN), .nlmsg_type = family,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.gh = { .cmd = NETDEV_CMD_DEV_GET, .version = 1 },
+	};
+	__u32 idx = ifindex;
+	__u64 features;
+
+	put_attr(&r, NETDEV_A_DEV_IFINDEX, &idx, sizeof(idx));
+	if (genl_ask(fd, &r, NETDEV_A_DEV_XDP_FEATURES, &features, sizeof(features)))
+		return -1;
+	return (features & NETDEV_XDP_ACT_BASIC) ? 1 : 0;
+}
+
+static int netdev_family(int fd, __u16 *family)
+{
+	struct genl_req r = {
+		.nh = { .nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN), .nlmsg_type = GENL_ID_CTRL,
+			.nlmsg_flags = NLM_F_REQUEST },
+		.gh = { .cmd = CTRL_CMD_GETFAMILY, .version = 1 },
+	};
+
+	put_attr(&r, CTRL_ATTR_FAMILY_NAME, "netdev", 7);
+	return genl_ask(fd, &r, CTRL_ATTR_FAMILY_ID, family, sizeof(*family));
+}
+
 static void check_ifaces(void)
 {
 	struct if_nameindex *all = if_nameindex(), *i;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	__u16 family = 0;
+	bool said = fd >= 0 && !netdev_family(fd, &family);
 
 	printf("interfaces:\n");
 	for (i = all; i && i->if_index; i++) {
 		LIBBPF_OPTS(bpf_xdp_query_opts, q);
-		char xdp[96] = "XDP free";
+		char xdp[96] = "free";
+		int native = said ? xdp_native(fd, family, i->if_index) : -1;
 
 		if (!bpf_xdp_query(i->if_index, 0, &q) && q.prog_id) {
 			struct bpf_prog_info info = {};
@@ -118,16 +207,22 @@ static void check_ifaces(void)
 			int fd = bpf_prog_get_fd_by_id(q.prog_id);
 
 			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
-				snprintf(xdp, sizeof(xdp), "XDP in use by program %u (%s): "
+				snprintf(xdp, sizeof(xdp), "in use by program %u (%s): "
 					 "ingress traced at tc", q.prog_id, info.name);
 			else
-				snprintf(xdp, sizeof(xdp), "XDP in use by program %u: ingress "
+				snprintf(xdp, sizeof(xdp), "in use by program %u: ingress "
 					 "traced at tc", q.prog_id);
 			if (fd >= 0)
 				close(fd);
 		}
-		printf("  %-16s ifindex %-4u %s\n", i->if_name, i->if_index, xdp);
+		printf("  %-16s ifindex %-5u XDP %-8s %s\n", i->if_name, i->if_index,
+		       native > 0 ? "native," : native == 0 ? "generic," : "auto,", xdp);
 	}
+	if (!said)
+		printf("  (this kernel does not report drivers' XDP support: 'auto' tries native, "
+		       "then generic)\n");
+	if (fd >= 0)
+		close(fd);
 	if (all)
 		if_freenameindex(all);
 }
@@ -141,31 +236,34 @@ int ft_check(void)
 	int ok = 0;
 
 	uname(&u);
-	printf("kernel:           %s %s\n", u.release, u.machine);
-	printf("privileges:       %s\n", priv ? priv : "ok");
-	printf("BTF:              %s\n", btf ? "ok (/sys/kernel/btf/vmlinux)" : "MISSING");
+	printf("kernel:            %s %s\n", u.release, u.machine);
+	printf("privileges:        %s\n", priv ? priv : "ok");
+	printf("BTF:               %s\n", btf ? "ok (/sys/kernel/btf/vmlinux)" : "MISSING");
 	if (priv || !btf)
 		ok = -1;
 	if (!priv) {
 		feat = missing_feature();
-		printf("minimum features: %s%s\n", feat ? "MISSING " : "ok (5.11+)",
+		printf("minimum features:  %s%s\n", feat ? "MISSING " : "ok (5.11+)",
 		       feat ? feat : "");
 		if (feat)
 			ok = -1;
 	}
 	if (btf) {
 		vmlinux = btf__load_vmlinux_btf();
-		printf("neigh tracepoints:%s\n",
+		printf("neigh tracepoints: %s\n",
 		       has_tracepoint(vmlinux, "neigh_update") &&
 				       has_tracepoint(vmlinux, "neigh_update_done")
-			       ? " ok (raw tracepoints, no tracefs needed)"
-			       : " MISSING (no neighbour-table events; wire ARP still traced)");
+			       ? "ok (raw tracepoints, no tracefs needed)"
+			       : "MISSING (no neighbour-table events; wire ARP still traced)");
+		printf("drop tracepoint:   %s\n", has_tracepoint(vmlinux, "kfree_skb")
+						      ? "ok (skb:kfree_skb: rp_filter, netfilter drops)"
+						      : "missing (drops not explained)");
 		btf__free(vmlinux);
 	}
 	if (!priv && !feat) {
 		int fd = load_probe_tc_prog();
 
-		printf("tc attach:        %s\n",
+		printf("tc attach:         %s\n",
 		       fd < 0			? "unknown (probe program did not load)"
 		       : ft_kernel_has_tcx(fd) ? "tcx links (cleaned up by the kernel on exit)"
 					       : "clsact + cls_bpf (no tcx before 6.6)");
@@ -173,6 +271,6 @@ int ft_check(void)
 			close(fd);
 		check_ifaces();
 	}
-	printf("verdict:          %s\n", ok ? "fluxtrace cannot trace here" : "ready to trace");
+	printf("verdict:           %s\n", ok ? "fluxtrace cannot trace here" : "ready to trace");
 	return ok;
 }
