@@ -450,6 +450,7 @@ union ft_any_record {
 	struct ft_icmp_event icmp;
 	struct ft_arp_event arp;
 	struct ft_neigh_event neigh;
+	struct ft_drop_event drop;
 	struct ft_iface_record iface;
 	struct ft_flow_stats_record stats;
 	struct ft_counters_record counters;
@@ -468,6 +469,8 @@ static __u64 record_ts(const union ft_any_record *u)
 		return u->arp.ts_ns;
 	case FT_REC_NEIGH:
 		return u->neigh.ts_ns;
+	case FT_REC_DROP:
+		return u->drop.ts_ns;
 	case FT_REC_IFACE:
 		return u->iface.ts_ns;
 	case FT_REC_FLOW_STATS:
@@ -492,6 +495,12 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len)
 		return -EINVAL;
 	}
 	memcpy(&u, rec, len); /* records from a file need not be aligned */
+	/* A drop reason this reducer cannot name explains nothing. */
+	if (u.type == FT_REC_DROP && u.drop.reason != FT_DROP_RPFILTER &&
+	    u.drop.reason != FT_DROP_NETFILTER) {
+		r->bad_records++;
+		return -EINVAL;
+	}
 	r->records++;
 	if (u.type < FT_REC_USER_FIRST)
 		r->events++;
@@ -513,6 +522,8 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len)
 		return ft_flows_feed_icmp(r, &u.icmp);
 	case FT_REC_FLOW_STATS:
 		return ft_flows_feed_stats(r, &u.stats);
+	case FT_REC_DROP:
+		return ft_flows_feed_drop(r, &u.drop);
 	case FT_REC_ARP:
 		return ft_neigh_feed_arp(r, &u.arp);
 	case FT_REC_NEIGH:

@@ -2,7 +2,8 @@
 /*
  * Asymmetry: per flow, the interfaces and L2 peers each direction used,
  * and the verdicts return_path_mismatch, next_hop_mismatch, multipath and
- * one_way, with the ICMP errors that quote the flow attached.
+ * one_way, with the ICMP errors that quote the flow and the stack's drops
+ * of its packets attached. The hints are in reduce_flows_hint.c.
  *
  * The request is the initiator's direction, the reply the other one. A
  * packet at an ingress hook has its L2 peer as source MAC, at the egress
@@ -19,7 +20,6 @@
 #define IPPROTO_UDP_ 17
 #define IPPROTO_ICMP_ 1
 #define IPPROTO_ICMPV6_ 58
-#define SYNACK (FT_TCP_SYN | FT_TCP_ACK)
 
 struct flow_eval {
 	__u8 client; /* enum ft_side of the client */
@@ -74,8 +74,10 @@ int ft_flows_init(struct ft_reducer *r)
 			     r->opts.max_flows, flow_evictable, r);
 }
 
+/* guess: the record (an ICMP error, a drop) only guesses the initiator;
+ * the first packet event or map read of the flow corrects it. */
 static struct ft_flow *flow_get(struct ft_reducer *r, const struct ft_flow_key *key, __u8 initiator,
-				bool sure, __u64 ts)
+				bool sure, bool guess, __u64 ts)
 {
 	struct ft_flow_key k = *key;
 	struct ft_flow *f;
@@ -89,10 +91,12 @@ static struct ft_flow *flow_get(struct ft_reducer *r, const struct ft_flow_key *
 		r->flows_seen++;
 		f->initiator = initiator & 1;
 		f->sure = sure;
+		f->guessed = guess && !sure;
 		f->first_ns = f->last_ns = ts;
-	} else if (sure && !f->sure) {
+	} else if (!guess && (f->guessed || (sure && !f->sure))) {
 		f->initiator = initiator & 1;
-		f->sure = 1;
+		f->sure |= sure;
+		f->guessed = 0;
 	}
 	if (ts && (!f->first_ns || ts < f->first_ns))
 		f->first_ns = ts;
@@ -145,7 +149,7 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
 {
 	struct ft_flow *f =
-		flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE, e->ts_ns);
+		flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE, false, e->ts_ns);
 	int side = e->side & 1;
 
 	if (!f)
@@ -162,7 +166,7 @@ int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
 
 int ft_flows_feed_icmp(struct ft_reducer *r, const struct ft_icmp_event *e)
 {
-	struct ft_flow *f = flow_get(r, &e->key, e->side, false, e->ts_ns);
+	struct ft_flow *f = flow_get(r, &e->key, e->side, false, true, e->ts_ns);
 	struct ft_icmp_note *n;
 
 	if (!f)
@@ -184,6 +188,34 @@ int ft_flows_feed_icmp(struct ft_reducer *r, const struct ft_icmp_event *e)
 	return 0;
 }
 
+/* The kernel reports the first drop of each reason per flow; a replay or
+ * a recreated kernel entry may repeat one, which is folded here. */
+int ft_flows_feed_drop(struct ft_reducer *r, const struct ft_drop_event *e)
+{
+	struct ft_flow *f = flow_get(r, &e->key, e->side, false, true, e->ts_ns);
+	struct ft_drop_note *d;
+
+	if (!f)
+		return -ENOMEM;
+	for (int i = 0; i < f->n_drops; i++) {
+		d = &f->drops[i];
+		if (d->reason == e->reason && d->side == (e->side & 1) &&
+		    d->ifindex == e->ifindex) {
+			if (e->ts_ns < d->first_ns)
+				d->first_ns = e->ts_ns;
+			return 0;
+		}
+	}
+	if (f->n_drops == FT_FLOW_DROPS)
+		return 0; /* the first drops explain the flow */
+	d = &f->drops[f->n_drops++];
+	d->first_ns = e->ts_ns;
+	d->ifindex = e->ifindex;
+	d->reason = e->reason;
+	d->side = e->side & 1;
+	return 0;
+}
+
 /* A later snapshot of a flow supersedes the earlier one; counters only
  * grow, so the larger figure is the newer (the kernel entry may also have
  * been recreated, then the older total stays). */
@@ -195,7 +227,7 @@ int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record 
 	for (int i = 0; i < 2; i++)
 		if (s->side[i].first_ns && (!first || s->side[i].first_ns < first))
 			first = s->side[i].first_ns;
-	f = flow_get(r, &s->key, s->initiator, s->flags & FT_FLOW_INIT_SURE, first);
+	f = flow_get(r, &s->key, s->initiator, s->flags & FT_FLOW_INIT_SURE, false, first);
 	if (!f)
 		return -ENOMEM;
 	for (int i = 0; i < 2; i++) {
@@ -381,12 +413,54 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
 	return FT_OW_NONE;
 }
 
+/* Did the direction that suffered a drop reach its socket at least once?
+ * Only an answer proves it. The request did when the server answered (TCP:
+ * with an ACK, i.e. a SYN-ACK or later; else any packet back), the reply
+ * when a TCP client acknowledged it. UDP and ICMP clients never tell, so
+ * their dropped replies count as lost: the kernel reports only the first
+ * drop per flow and reason, not whether later replies passed. */
+bool ft_flow_got_through(const struct ft_flow *f, __u8 c, bool request)
+{
+	if (f->key.proto == IPPROTO_TCP_)
+		return f->tcp_flags[request ? c ^ 1 : c] & FT_TCP_ACK;
+	return request && f->pkts[c ^ 1] > 0;
+}
+
+/*
+ * one_way because the stack dropped one direction (rp_filter, netfilter)
+ * and it never got through: the earliest such drop names the reason. As
+ * for unanswered requests, oneway_after_ns must pass after the drop, so a
+ * retransmission has its chance. A one-off drop in a flow that works (a
+ * late retransmission found INVALID by conntrack) is no finding.
+ */
+static __u8 drop_reason(const struct ft_reducer *r, const struct ft_flow *f, __u8 c, __u64 now)
+{
+	const struct ft_drop_note *first = NULL;
+
+	for (int i = 0; i < f->n_drops; i++) {
+		const struct ft_drop_note *d = &f->drops[i];
+
+		if (ft_flow_got_through(f, c, d->side == c))
+			continue;
+		if (now < d->first_ns || now - d->first_ns < r->opts.oneway_after_ns)
+			continue;
+		if (!first || d->first_ns < first->first_ns)
+			first = d;
+	}
+	if (!first)
+		return FT_OW_NONE;
+	if (first->side == c)
+		return first->reason == FT_DROP_RPFILTER ? FT_OW_REQUEST_DROPPED_RPF
+							 : FT_OW_REQUEST_DROPPED_NF;
+	return first->reason == FT_DROP_RPFILTER ? FT_OW_REPLY_DROPPED_RPF : FT_OW_REPLY_DROPPED_NF;
+}
+
 static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 now,
 		     struct flow_eval *ev)
 {
 	struct ft_iflist req_in, req_out;
 	__u8 g[FT_FLOW_PATHS];
-	__u8 c;
+	__u8 c, dropped;
 
 	memset(ev, 0, sizeof(*ev));
 	c = ev->client = client_side(f);
@@ -432,6 +506,12 @@ static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 
 		}
 	}
 	ev->oneway = oneway_reason(r, f, c, now);
+	/* A dropped direction is the actionable fact: one_way names the drop
+	 * and replaces return_path_mismatch, whose interfaces it still lists. */
+	if ((dropped = drop_reason(r, f, c, now)) != FT_OW_NONE) {
+		ev->oneway = dropped;
+		ev->mismatch = false;
+	}
 }
 
 static bool flow_evictable(void *ctx, const void *entry)
@@ -483,6 +563,8 @@ static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
 	x->pkts_rep = f->pkts[c ^ 1];
 	x->n_icmp = f->n_icmp;
 	memcpy(x->icmp, f->icmp, sizeof(x->icmp));
+	x->n_drops = f->n_drops;
+	memcpy(x->drops, f->drops, sizeof(x->drops));
 	x->first_ns = f->first_ns;
 	x->last_ns = f->last_ns;
 	x->weight = x->pkts_req + x->pkts_rep;
@@ -546,219 +628,4 @@ int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs)
 		ft_findings_checkpoint(fs);
 	}
 	return 0;
-}
-
-/* ---- hints ---- */
-
-static void merge_if(struct ft_iflist *dst, const struct ft_iflist *src)
-{
-	for (__u32 i = 0; i < src->n; i++)
-		ft_iflist_add(dst, src->ifindex[i]);
-}
-
-static const char *icmp_name(const struct ft_icmp_note *n)
-{
-	if (n->family == FT_FAMILY_IPV6) {
-		switch (n->type) {
-		case 1:
-			return n->code == 4   ? "port unreachable"
-			       : n->code == 1 ? "administratively prohibited"
-					      : "destination unreachable";
-		case 2:
-			return "packet too big";
-		case 3:
-			return "time exceeded";
-		}
-		return "error";
-	}
-	switch (n->type) {
-	case 3:
-		switch (n->code) {
-		case 0:
-			return "net unreachable";
-		case 1:
-			return "host unreachable";
-		case 3:
-			return "port unreachable";
-		case 4:
-			return "fragmentation needed";
-		case 9:
-		case 10:
-		case 13:
-			return "administratively prohibited";
-		}
-		return "destination unreachable";
-	case 11:
-		return "time exceeded";
-	case 12:
-		return "parameter problem";
-	}
-	return "error";
-}
-
-/* ' (route to X: "R"; rp_filter ...)' or the no-facts notice. */
-static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
-		       const struct ft_report_ctx *ctx, const __u8 *dst, const __u8 *src, __u32 iif,
-		       const struct ft_iflist *rp_ifs, char *buf, size_t len)
-{
-	char ip[FT_IP_STRLEN], rp[256];
-	struct ft_route rt;
-
-	if (!ctx || !ctx->host_facts) {
-		snprintf(buf, len, " (%s)", FT_NO_FACTS);
-		return;
-	}
-	ft_hostfacts_route(f->family, dst, src, iif, &rt);
-	if (rp_ifs && rp_ifs->n)
-		snprintf(buf, len, " (route to %s: \"%s\"; %s)", ft_fmt_ip(f->family, dst, ip),
-			 rt.text, ft_sysctl_str(r, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
-	else
-		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip),
-			 rt.text);
-}
-
-void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
-		   const struct ft_report_ctx *ctx, char *buf, size_t len)
-{
-	char cl[FT_IP_STRLEN], sv[FT_IP_STRLEN], a[160], b[160], tail[512];
-	struct ft_iflist ifs = {};
-	bool forwarding = f->req_in.n && f->req_out.n;
-	__u32 iif;
-
-	ft_fmt_ip(f->family, f->client_ip, cl);
-	ft_fmt_ip(f->family, f->server_ip, sv);
-	switch (f->kind) {
-	case FT_KIND_RETURN_PATH_MISMATCH:
-		merge_if(&ifs, &f->req_in);
-		merge_if(&ifs, &f->rep_in);
-		if (f->req_in.n && f->rep_out.n) {
-			iif = forwarding && f->rep_in.n ? f->rep_in.ifindex[0] : 0;
-			facts_tail(r, f, ctx, f->client_ip, f->server_ip, iif, &ifs, tail,
-				   sizeof(tail));
-			snprintf(buf, len,
-				 "Replies to %s leave on %s but requests arrive on %s%s: %s.", cl,
-				 ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
-				 ft_iflist_str(r, &f->req_in, b, sizeof(b)), tail,
-				 forwarding ? "route the return traffic back through the request's "
-					      "interface, or fix the asymmetric routes upstream"
-					    : "add a source rule (ip rule add from the server's "
-					      "address "
-					      "table N) routing replies out the interface requests "
-					      "arrive on, or set arp_ignore=1/arp_announce=2 so "
-					      "clients "
-					      "reach the right interface");
-		} else {
-			const struct ft_flow *fl = f->flow;
-			/* A SYN-ACK seen but never acknowledged: dropped after our hook. */
-			bool dropped = fl && f->proto == IPPROTO_TCP_ &&
-				       (fl->tcp_flags[f->client_side ^ 1] & SYNACK) == SYNACK &&
-				       !(fl->tcp_flags[f->client_side] & FT_TCP_ACK);
-
-			facts_tail(r, f, ctx, f->server_ip, NULL, 0, &ifs, tail, sizeof(tail));
-			snprintf(buf, len,
-				 "Replies from %s arrive on %s but requests leave on %s%s: %s; use "
-				 "loose rp_filter (2) there or make the routes symmetric.",
-				 sv, ft_iflist_str(r, &f->rep_in, a, sizeof(a)),
-				 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail,
-				 dropped ? "the handshake never completed, so they are dropped "
-					   "here (strict rp_filter 1 or a firewall)"
-					 : "strict rp_filter (1) on the reply interface would drop "
-					   "them");
-		}
-		return;
-	case FT_KIND_NEXT_HOP_MISMATCH:
-		if (f->cls == FT_CLASS_VRRP) {
-			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
-			snprintf(buf, len,
-				 "One next hop is a virtual router MAC (VRRP/HSRP) and the "
-				 "other the active router's own MAC%s: normal with first-hop "
-				 "redundancy.",
-				 tail);
-		} else if (f->req_in.n && f->rep_out.n) {
-			char m1[160], m2[160];
-
-			facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
-			snprintf(buf, len,
-				 "Requests arrive on %s from %s but replies go to %s%s: replies "
-				 "bypass the device that forwarded the requests (a load balancer "
-				 "without SNAT?); route them back through it or SNAT there.",
-				 ft_iflist_str(r, &f->req_in, a, sizeof(a)),
-				 ft_maclist_str(&f->req_src, m1, sizeof(m1)),
-				 ft_maclist_str(&f->rep_dst, m2, sizeof(m2)), tail);
-		} else {
-			char m1[160], m2[160];
-
-			facts_tail(r, f, ctx, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
-			snprintf(buf, len,
-				 "Requests leave %s to %s but replies come back from %s%s: the "
-				 "return path uses another router; check the routes toward %s on "
-				 "the far side.",
-				 ft_iflist_str(r, &f->req_out, a, sizeof(a)),
-				 ft_maclist_str(&f->req_dst, m1, sizeof(m1)),
-				 ft_maclist_str(&f->rep_src, m2, sizeof(m2)), tail, cl);
-		}
-		return;
-	case FT_KIND_MULTIPATH: {
-		bool req = f->multi_dir & 1;
-		const __u8 *dst = req ? f->server_ip : f->client_ip;
-
-		if (req) {
-			merge_if(&ifs, &f->req_in);
-			merge_if(&ifs, &f->req_out);
-		} else {
-			merge_if(&ifs, &f->rep_in);
-			merge_if(&ifs, &f->rep_out);
-		}
-		facts_tail(r, f, ctx, dst, NULL, 0, NULL, tail, sizeof(tail));
-		snprintf(buf, len,
-			 "The %s direction used %s%s: ECMP rehashing after a route change, or a "
-			 "bond flapping between slaves; check the multipath route and the bond's "
-			 "active slave.",
-			 req ? "request" : "reply", ft_iflist_str(r, &ifs, a, sizeof(a)), tail);
-		return;
-	}
-	case FT_KIND_ONE_WAY:
-		merge_if(&ifs, &f->req_in);
-		merge_if(&ifs, &f->req_out);
-		merge_if(&ifs, &f->rep_in);
-		/* The route that matters: toward the peer this host sends to. */
-		if (f->reason == FT_OW_REPLY_ONLY) {
-			facts_tail(r, f, ctx, f->rep_in.n ? f->server_ip : f->client_ip, NULL, 0,
-				   &ifs, tail, sizeof(tail));
-			snprintf(buf, len,
-				 "Only %s's answers were seen here, never the requests%s: "
-				 "requests reach it by another path than this host.",
-				 sv, tail);
-			return;
-		}
-		facts_tail(r, f, ctx, f->req_in.n ? f->client_ip : f->server_ip, NULL, 0, &ifs,
-			   tail, sizeof(tail));
-		if (f->reason == FT_OW_UDP && f->n_icmp) {
-			char from[FT_IP_STRLEN];
-
-			snprintf(buf, len,
-				 "Answered only by ICMP %s from %s%s: nothing listens on "
-				 "%s port %u, or a firewall rejects it.",
-				 icmp_name(&f->icmp[0]),
-				 ft_fmt_ip(f->icmp[0].family, f->icmp[0].from, from), tail, sv,
-				 f->server_port);
-			return;
-		}
-		snprintf(buf, len, "%s%s: %s.",
-			 f->reason == FT_OW_SYN ? "TCP SYNs got no SYN-ACK here"
-			 : f->reason == FT_OW_MIDSTREAM
-				 ? "This TCP flow passed here in one direction only"
-			 : f->reason == FT_OW_ECHO ? "Echo requests got no reply here"
-						   : "UDP requests got no response here",
-			 tail,
-			 f->reason == FT_OW_MIDSTREAM
-				 ? "the other direction takes another path around this host"
-			 : f->reason == FT_OW_UDP
-				 ? "the service is down or filtered, or answers by another path (a "
-				   "one-way stream? add its port to the stream list)"
-				 : "the peer is down or filtered, or its answers return by "
-				   "another path");
-		return;
-	}
-	buf[0] = 0;
 }

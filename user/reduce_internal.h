@@ -22,6 +22,7 @@
 #define FT_MAX_IFACES 1024
 #define FT_FLOW_PATHS 8		/* (side, in/out, interface, MAC) per flow */
 #define FT_FLOW_ICMP 3		/* distinct ICMP errors kept per flow */
+#define FT_FLOW_DROPS 4		/* distinct (reason, side, interface) drops per flow */
 #define FT_IP_MACS 6		/* MACs claiming one IP */
 #define FT_CLAIM_IFACES 3	/* interfaces per claiming MAC */
 #define FT_NEIGH_HISTORY 6	/* MACs remembered per neighbour entry */
@@ -86,6 +87,15 @@ struct ft_icmp_note {
 	__u8 type, code, family, side;
 };
 
+/* A packet of the flow the stack dropped after a hook saw it. */
+struct ft_drop_note {
+	__u64 first_ns;
+	__u32 ifindex;
+	__u8 reason;		/* enum ft_drop_reason */
+	__u8 side;		/* enum ft_side that sent the dropped packet */
+	__u8 pad[2];
+};
+
 struct ft_flow {
 	struct ft_slot slot;
 	struct ft_flow_key key;
@@ -95,12 +105,14 @@ struct ft_flow {
 	__u8 n_icmp;
 	__u8 ended;		/* bit per side: FIN or RST */
 	__u8 tcp_flags[2];
-	__u8 pad;
+	__u8 n_drops;
+	__u8 guessed;		/* initiator guessed from an ICMP error or a drop */
 	__u64 first_ns, last_ns;
 	__u64 side_first[2], side_last[2];
 	__u64 pkts[2];		/* per side: events, or the map's count when larger */
 	struct ft_path paths[FT_FLOW_PATHS];
 	struct ft_icmp_note icmp[FT_FLOW_ICMP];
+	struct ft_drop_note drops[FT_FLOW_DROPS];
 };
 
 /* ft_claimer.ops */
@@ -200,7 +212,28 @@ enum ft_oneway_reason {
 	FT_OW_ECHO,		/* ICMP echo never answered */
 	FT_OW_UDP,		/* UDP request without response */
 	FT_OW_REPLY_ONLY,	/* only the answering direction seen */
+	/* The stack dropped that direction and it never got through. */
+	FT_OW_REQUEST_DROPPED_RPF,
+	FT_OW_REQUEST_DROPPED_NF,
+	FT_OW_REPLY_DROPPED_RPF,
+	FT_OW_REPLY_DROPPED_NF,
 };
+
+/* For a one_way reason: the drop reason behind it (0: none), and whether
+ * the request (true) or the reply direction was dropped. */
+static inline __u8 ft_oneway_drop_reason(unsigned int reason, bool *request)
+{
+	*request = reason == FT_OW_REQUEST_DROPPED_RPF || reason == FT_OW_REQUEST_DROPPED_NF;
+	switch (reason) {
+	case FT_OW_REQUEST_DROPPED_RPF:
+	case FT_OW_REPLY_DROPPED_RPF:
+		return FT_DROP_RPFILTER;
+	case FT_OW_REQUEST_DROPPED_NF:
+	case FT_OW_REPLY_DROPPED_NF:
+		return FT_DROP_NETFILTER;
+	}
+	return 0;
+}
 
 enum ft_dup_verdict {
 	FT_DUP_SEVERAL_OWNERS,
@@ -236,6 +269,8 @@ struct ft_finding {
 	struct ft_maclist req_src, req_dst, rep_src, rep_dst;
 	__u64 pkts_req, pkts_rep;
 	struct ft_icmp_note icmp[FT_FLOW_ICMP];
+	__u8 n_drops;
+	struct ft_drop_note drops[FT_FLOW_DROPS];
 	__u8 multi_dir;		/* multipath: bit 0 request, bit 1 reply */
 	/* arp_flux */
 	__u8 ip[16];
@@ -304,13 +339,21 @@ const char *ft_sysctl_str(const struct ft_reducer *r, const struct ft_iflist *l,
 #define FT_NO_FACTS "host facts unavailable: the trace was not recorded live on this host"
 const char *ft_class_name(unsigned int cls);
 const char *ft_oneway_reason_name(unsigned int reason);
+/* "rp_filter", "netfilter" (JSON drops[].reason). */
+const char *ft_drop_reason_name(unsigned int reason);
 
 /* reduce_flows.c */
 int ft_flows_init(struct ft_reducer *r);
 int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e);
 int ft_flows_feed_icmp(struct ft_reducer *r, const struct ft_icmp_event *e);
 int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record *s);
+int ft_flows_feed_drop(struct ft_reducer *r, const struct ft_drop_event *e);
 int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs);
+/* Did the request (or the reply) direction of a flow whose client is side c
+ * reach its socket at least once, as far as the other side's answers tell? */
+bool ft_flow_got_through(const struct ft_flow *f, __u8 c, bool request);
+
+/* reduce_flows_hint.c */
 void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
 		   const struct ft_report_ctx *ctx, char *buf, size_t len);
 

@@ -38,8 +38,27 @@ const char *ft_oneway_reason_name(unsigned int reason)
 		return "udp_unanswered";
 	case FT_OW_REPLY_ONLY:
 		return "reply_only";
+	case FT_OW_REQUEST_DROPPED_RPF:
+		return "request_dropped_rp_filter";
+	case FT_OW_REQUEST_DROPPED_NF:
+		return "request_dropped_netfilter";
+	case FT_OW_REPLY_DROPPED_RPF:
+		return "reply_dropped_rp_filter";
+	case FT_OW_REPLY_DROPPED_NF:
+		return "reply_dropped_netfilter";
 	}
 	return "none";
+}
+
+const char *ft_drop_reason_name(unsigned int reason)
+{
+	switch (reason) {
+	case FT_DROP_RPFILTER:
+		return "rp_filter";
+	case FT_DROP_NETFILTER:
+		return "netfilter";
+	}
+	return "other";
 }
 
 static void jstr(FILE *out, const char *s)
@@ -157,6 +176,18 @@ static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft
 		fputc('}', out);
 	}
 	fputc(']', out);
+	fprintf(out, ",\"drops\":[");
+	for (int i = 0; i < f->n_drops; i++) {
+		char name[FT_IFNAMSIZ + 16];
+
+		fprintf(out, "%s{\"reason\":", i ? "," : "");
+		jstr(out, ft_drop_reason_name(f->drops[i].reason));
+		fprintf(out, ",\"interface\":");
+		jstr(out, ft_iface_name(r, f->drops[i].ifindex, name, sizeof(name)));
+		fprintf(out, ",\"side\":\"%s\"}",
+			f->drops[i].side == f->client_side ? "request" : "reply");
+	}
+	fputc(']', out);
 	if (f->kind == FT_KIND_ONE_WAY) {
 		fprintf(out, ",\"reason\":");
 		jstr(out, ft_oneway_reason_name(f->reason));
@@ -252,6 +283,7 @@ static void counters_obj(FILE *out, const struct ft_reducer *r, const struct ft_
 	jcount(out, "neigh_other_netns", k[FT_CNT_NEIGH_OTHER_NETNS]);
 	jcount(out, "fragments", k[FT_CNT_FRAGMENTS]);
 	jcount(out, "nonlinear", k[FT_CNT_NONLINEAR]);
+	jcount(out, "other_host", k[FT_CNT_OTHERHOST]);
 	jcount(out, "flows_tracked", r->counters.flows_tracked);
 	jcount(out, "flow_map_capacity", r->counters.flow_map_capacity);
 	jcount(out, "flows_evicted", r->flows.evicted);

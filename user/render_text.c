@@ -146,6 +146,14 @@ static void asymmetry_line(const struct ft_reducer *r, const struct ft_finding *
 		FT_APPEND(buf, len, off, "; ICMP type %u code %u from %s", f->icmp[i].type,
 			  f->icmp[i].code, ft_fmt_ip(f->icmp[i].family, f->icmp[i].from, from));
 	}
+	for (int i = 0; i < f->n_drops; i++) {
+		char name[FT_IFNAMSIZ + 16];
+
+		FT_APPEND(buf, len, off, "; %s dropped by %s on %s",
+			  f->drops[i].side == f->client_side ? "request" : "reply",
+			  ft_drop_reason_name(f->drops[i].reason),
+			  ft_iface_name(r, f->drops[i].ifindex, name, sizeof(name)));
+	}
 }
 
 static void arp_line(const struct ft_reducer *r, const struct ft_finding *f,

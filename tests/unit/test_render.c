@@ -1,240 +1,25 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The reports: the JSON contract checked by parsing it (a small strict
- * parser below), the text layout (100 columns, colour only when asked,
+ * The reports: the JSON contract checked by parsing it (the strict
+ * parser of json_parse.c), the text layout (100 columns, colour only when asked,
  * "no findings"), replay determinism, and the host facts in hints read
  * from this machine.
  */
 #include <criterion/criterion.h>
-#include <ctype.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include "hostfacts.h"
+#include "json_parse.h"
 #include "reduce_internal.h"
+#include "scratch_netns.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
 #define T0 (100 * SEC)
 #define WALL (1700000000LL * 1000000000LL) /* T0 is 2023-11-14T22:15:00Z */
-
-/* ---- a strict JSON parser, enough to walk the report ---- */
-
-enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
-
-struct jv {
-	enum jtype t;
-	double num;
-	char *str;
-	size_t n;
-	char **keys;
-	struct jv **items;
-};
-
-static struct jv *jparse_value(const char **p, int depth);
-
-static void jskip(const char **p)
-{
-	while (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r')
-		(*p)++;
-}
-
-static char *jparse_string(const char **p)
-{
-	size_t cap = strlen(*p) + 1, n = 0;
-	char *s = malloc(cap);
-
-	if (**p != '"')
-		goto bad;
-	for ((*p)++; **p != '"'; (*p)++) {
-		unsigned char c = **p;
-
-		if (!c || c < 0x20)
-			goto bad;
-		if (c == '\\') {
-			(*p)++;
-			switch (**p) {
-			case '"':
-			case '\\':
-			case '/':
-				s[n++] = **p;
-				break;
-			case 'n':
-				s[n++] = '\n';
-				break;
-			case 't':
-				s[n++] = '\t';
-				break;
-			case 'r':
-			case 'b':
-			case 'f':
-				s[n++] = ' ';
-				break;
-			case 'u':
-				for (int i = 1; i <= 4; i++)
-					if (!isxdigit((unsigned char)(*p)[i]))
-						goto bad;
-				s[n++] = (char)strtol((char[]){ (*p)[3], (*p)[4], 0 }, NULL, 16);
-				*p += 4;
-				break;
-			default:
-				goto bad;
-			}
-		} else {
-			s[n++] = c;
-		}
-	}
-	(*p)++;
-	s[n] = 0;
-	return s;
-bad:
-	free(s);
-	return NULL;
-}
-
-static struct jv *jnew(enum jtype t)
-{
-	struct jv *v = calloc(1, sizeof(*v));
-
-	v->t = t;
-	return v;
-}
-
-static void jpush(struct jv *v, char *key, struct jv *item)
-{
-	v->items = realloc(v->items, (v->n + 1) * sizeof(*v->items));
-	v->keys = realloc(v->keys, (v->n + 1) * sizeof(*v->keys));
-	v->items[v->n] = item;
-	v->keys[v->n++] = key;
-}
-
-static struct jv *jparse_value(const char **p, int depth)
-{
-	struct jv *v;
-
-	if (depth > 32)
-		return NULL;
-	jskip(p);
-	if (**p == '{' || **p == '[') {
-		bool obj = **p == '{';
-		char close = obj ? '}' : ']';
-
-		v = jnew(obj ? J_OBJ : J_ARR);
-		(*p)++;
-		jskip(p);
-		if (**p == close) {
-			(*p)++;
-			return v;
-		}
-		for (;;) {
-			char *key = NULL;
-			struct jv *item;
-
-			jskip(p);
-			if (obj) {
-				key = jparse_string(p);
-				jskip(p);
-				if (!key || **p != ':')
-					return NULL;
-				(*p)++;
-			}
-			item = jparse_value(p, depth + 1);
-			if (!item)
-				return NULL;
-			jpush(v, key, item);
-			jskip(p);
-			if (**p == ',') {
-				(*p)++;
-				continue;
-			}
-			if (**p != close)
-				return NULL;
-			(*p)++;
-			return v;
-		}
-	}
-	if (**p == '"') {
-		v = jnew(J_STR);
-		v->str = jparse_string(p);
-		return v->str ? v : NULL;
-	}
-	if (!strncmp(*p, "true", 4) || !strncmp(*p, "null", 4)) {
-		v = jnew(**p == 't' ? J_BOOL : J_NULL);
-		*p += 4;
-		return v;
-	}
-	if (!strncmp(*p, "false", 5)) {
-		*p += 5;
-		return jnew(J_BOOL);
-	}
-	if (**p == '-' || isdigit((unsigned char)**p)) {
-		char *end;
-
-		v = jnew(J_NUM);
-		v->num = strtod(*p, &end);
-		*p = end;
-		return v;
-	}
-	return NULL;
-}
-
-/* The whole document must be one value followed by one newline. */
-static struct jv *jparse_line(const char *s)
-{
-	const char *p = s;
-	struct jv *v = jparse_value(&p, 0);
-
-	cr_assert_not_null(v, "JSON does not parse near offset %zu: %.60s", (size_t)(p - s), p);
-	cr_assert_str_eq(p, "\n", "one object on one line, then a newline");
-	return v;
-}
-
-static const struct jv *jget(const struct jv *o, const char *key)
-{
-	cr_assert_not_null(o);
-	cr_assert_eq(o->t, J_OBJ, "looking up \"%s\" in a non-object", key);
-	for (size_t i = 0; i < o->n; i++)
-		if (!strcmp(o->keys[i], key))
-			return o->items[i];
-	cr_assert_fail("missing key \"%s\"", key);
-	return NULL;
-}
-
-static const struct jv *jat(const struct jv *a, size_t i)
-{
-	cr_assert_not_null(a);
-	cr_assert_eq(a->t, J_ARR);
-	cr_assert_lt(i, a->n);
-	return a->items[i];
-}
-
-static const char *jstr(const struct jv *v)
-{
-	cr_assert_eq(v->t, J_STR);
-	return v->str;
-}
-
-static double jnum(const struct jv *v)
-{
-	cr_assert_eq(v->t, J_NUM);
-	return v->num;
-}
-
-static void jfree(struct jv *v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; i < v->n; i++) {
-		jfree(v->items[i]);
-		free(v->keys[i]);
-	}
-	free(v->items);
-	free(v->keys);
-	free(v->str);
-	free(v);
-}
 
 /* ---- building a reducer ---- */
 
@@ -368,6 +153,8 @@ static const char *render(struct ft_reducer *r, bool json, const struct ft_repor
 	return out_buf;
 }
 
+static void check_columns(const char *text);
+
 static bool is_rfc3339(const char *s)
 {
 	regex_t re;
@@ -439,6 +226,8 @@ Test(render, json_contract)
 	cr_expect_eq(jnum(jget(jget(a, "packets"), "reply")), 1);
 	cr_expect_eq(jget(a, "icmp_errors")->t, J_ARR);
 	cr_expect_eq(jget(a, "icmp_errors")->n, 0);
+	cr_expect_eq(jget(a, "drops")->t, J_ARR);
+	cr_expect_eq(jget(a, "drops")->n, 0);
 	cr_expect_str_eq(jstr(jget(a, "first_seen")), "2023-11-14T22:15:01.000000Z");
 	cr_expect_str_eq(jstr(jget(a, "last_seen")), "2023-11-14T22:15:01.001000Z");
 	cr_expect_not_null(strstr(jstr(jget(a, "hint")), "host facts unavailable"));
@@ -516,6 +305,88 @@ Test(render, json_one_way_with_icmp_and_other_proto)
 		}
 	}
 	jfree(doc);
+}
+
+/* Text with each line break and the indent after it turned into a space. */
+static char *unwrap(char *t)
+{
+	char *w = t;
+
+	for (const char *r = t; *r; r++) {
+		if (*r == '\n') {
+			while (r[1] == ' ')
+				r++;
+			*w++ = ' ';
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = 0;
+	return t;
+}
+
+/* The client's SYN leaves eth0, the SYN-ACK comes back on eth1 and strict
+ * rp_filter drops it there. */
+static void reply_dropped(struct ft_reducer *r)
+{
+	struct ft_drop_event d = { .type = FT_REC_DROP, .reason = FT_DROP_RPFILTER };
+
+	iface(r, 2, "eth0", "02:00:00:00:00:10");
+	iface(r, 3, "eth1", "02:00:00:00:00:11");
+	flow(r, FT_REC_FLOW_NEW, T0, FT_SIDE_A, FT_HOOK_TC_EGRESS, 2, "02:00:00:00:01:01", 6);
+	flow(r, FT_REC_FLOW_PATH, T0 + MS, FT_SIDE_B, FT_HOOK_XDP, 3, "02:00:00:00:01:02", 6);
+	d.side = FT_SIDE_B;
+	d.ifindex = 3;
+	d.ts_ns = T0 + MS + 5000;
+	d.key.family = FT_FAMILY_IPV4;
+	d.key.proto = 6;
+	inet_pton(AF_INET, "10.0.1.5", d.key.addr_a);
+	inet_pton(AF_INET, "10.0.0.2", d.key.addr_b);
+	d.key.port_a = 43210;
+	d.key.port_b = 80;
+	feed(r, &d, sizeof(d));
+	counters(r, T0 + 5 * SEC);
+}
+
+Test(render, one_way_with_a_drop)
+{
+	struct ft_reducer *again = ft_reducer_new(NULL);
+	const struct jv *a, *d;
+	struct jv *doc;
+	const char *t;
+	char *first;
+
+	reply_dropped(R);
+	first = strdup(render(R, true, &no_facts));
+	doc = jparse_line(first);
+	cr_assert_eq(jget(doc, "asymmetry")->n, 1, "one_way replaces return_path_mismatch");
+	a = jat(jget(doc, "asymmetry"), 0);
+	cr_expect_str_eq(jstr(jget(a, "kind")), "one_way");
+	cr_expect_str_eq(jstr(jget(a, "reason")), "reply_dropped_rp_filter");
+	cr_expect_str_eq(jstr(jat(jget(a, "request_out"), 0)), "eth0");
+	cr_expect_str_eq(jstr(jat(jget(a, "reply_in"), 0)), "eth1");
+	cr_assert_eq(jget(a, "drops")->n, 1);
+	d = jat(jget(a, "drops"), 0);
+	cr_expect_str_eq(jstr(jget(d, "reason")), "rp_filter");
+	cr_expect_str_eq(jstr(jget(d, "interface")), "eth1");
+	cr_expect_str_eq(jstr(jget(d, "side")), "reply");
+	cr_expect_not_null(strstr(jstr(jget(a, "hint")), "rp_filter"));
+	jfree(doc);
+
+	t = render(R, false, &no_facts);
+	check_columns(t);
+	cr_expect_not_null(strstr(t, "\none_way (1)\n"), "%s", t);
+	cr_expect_not_null(strstr(t, "[reply_dropped_rp_filter]"), "%s", t);
+	/* The finding's line, wrapped: compare with the line breaks undone. */
+	cr_expect_not_null(strstr(unwrap(out_buf), "; reply dropped by rp_filter on eth1 hint:"),
+			   "%s", t);
+
+	/* A replay of the same records, drop included, says the same. */
+	cr_assert_not_null(again);
+	reply_dropped(again);
+	cr_expect_str_eq(render(again, true, &no_facts), first);
+	free(first);
+	ft_reducer_free(again);
 }
 
 Test(render, json_classified_look_alikes)
@@ -758,4 +629,24 @@ Test(hostfacts, route_of_loopback)
 	cr_expect_not_null(strstr(rt.text, "local 127.0.0."), "%s", rt.text);
 	cr_expect_not_null(strstr(rt.text, " table "), "%s", rt.text);
 	cr_expect_eq(rt.oif, 1);
+}
+
+/* A route found through a policy rule is named with its table, as `ip
+ * route get` does, not as table main. */
+Test(hostfacts, route_in_a_policy_table)
+{
+	struct ft_route rt;
+	__u8 dst[16] = {}, src[16] = {};
+
+	scratch_netns();
+	scratch_sh("ip link add eth1 type veth peer name eth1p && ip link set eth1 up && "
+		   "ip link set eth1p up && ip addr add 10.9.0.1/24 dev eth1 && "
+		   "ip route add 10.9.9.9/32 via 10.9.0.2 dev eth1 table 42 && "
+		   "ip rule add from 10.9.0.1 lookup 42 pref 42");
+	inet_pton(AF_INET, "10.9.9.9", dst);
+	inet_pton(AF_INET, "10.9.0.1", src);
+	cr_assert_eq(ft_hostfacts_route(FT_FAMILY_IPV4, dst, src, 0, &rt), 0, "%s", rt.text);
+	cr_expect_str_eq(rt.text, "10.9.9.9/32 via 10.9.0.2 dev eth1 table 42");
+	/* Without the source the rule does not apply: no route in main. */
+	cr_expect_neq(ft_hostfacts_route(FT_FAMILY_IPV4, dst, NULL, 0, &rt), 0, "%s", rt.text);
 }

@@ -109,11 +109,23 @@ int floor_xdp(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-SEC("tc")
-int floor_tc(struct __sk_buff *skb)
+/* One program per tc hook, so bpf_stats tell the hooks apart. */
+static __always_inline int floor_tc(struct __sk_buff *skb)
 {
 	floor_packet((void *)(long)skb->data, (void *)(long)skb->data_end, skb->len);
 	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int floor_tc_in(struct __sk_buff *skb)
+{
+	return floor_tc(skb);
+}
+
+SEC("tc")
+int floor_tc_out(struct __sk_buff *skb)
+{
+	return floor_tc(skb);
 }
 
 SEC("xdp")
@@ -123,7 +135,13 @@ int empty_xdp(struct xdp_md *ctx)
 }
 
 SEC("tc")
-int empty_tc(struct __sk_buff *skb)
+int empty_tc_in(struct __sk_buff *skb)
+{
+	return TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int empty_tc_out(struct __sk_buff *skb)
 {
 	return TC_ACT_UNSPEC;
 }

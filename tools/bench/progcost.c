@@ -8,8 +8,9 @@
  *       by side in one run, with BPF_PROG_TEST_RUN. Prints one line per
  *       figure: "testrun MODE CASE HOOK SUBJECT MEDIAN_NS MIN_NS MAX_NS"
  *       and "prog SUBJECT NAME XLATED JITED VERIFIED_INSNS".
- *   progcost stats IFNAME
- *       Programs attached to IFNAME (XDP, tcx) with their bpf_stats:
+ *   progcost stats IFNAME [--pid PID]
+ *       Programs attached to IFNAME (XDP, tcx), and the others PID holds
+ *       (hook "other": tracepoints), with their bpf_stats:
  *       "stat HOOK ID NAME RUN_CNT RUN_TIME_NS XLATED JITED VERIFIED_INSNS".
  *   progcost attach IFNAME OBJ [--xdp PROG] [--tc-ingress PROG] [--tc-egress PROG]
  *       Attach programs of OBJ until SIGINT/SIGTERM, draining its ring
@@ -22,7 +23,9 @@
  *       "records TYPE N", "counter NAME VALUE", "size TYPE BYTES".
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -354,11 +357,11 @@ static int cmd_testrun(int argc, char **argv)
 
 	subject_init(&subj[n_subj], "fluxtrace", ft, "ft_xdp", "ft_tc_ingress", "ft_tc_egress");
 	subj[n_subj++].rb = open_ringbuf(ft);
-	subject_init(&subj[n_subj++], "floor", floor, "floor_xdp", "floor_tc", "floor_tc");
+	subject_init(&subj[n_subj++], "floor", floor, "floor_xdp", "floor_tc_in", "floor_tc_out");
 	if (lru_path)
 		subject_init(&subj[n_subj++], "floor-lru", load_object(lru_path), "floor_xdp",
-			     "floor_tc", "floor_tc");
-	subject_init(&subj[n_subj++], "empty", floor, "empty_xdp", "empty_tc", "empty_tc");
+			     "floor_tc_in", "floor_tc_out");
+	subject_init(&subj[n_subj++], "empty", floor, "empty_xdp", "empty_tc_in", "empty_tc_out");
 	make_packets(pkts);
 
 	struct bpf_program *prog;
@@ -400,20 +403,62 @@ static int cmd_testrun(int argc, char **argv)
 
 /* ---- programs attached to an interface, with bpf_stats ---- */
 
+#define MAX_STAT_PROGS 64
+
+static __u32 stat_ids[MAX_STAT_PROGS];
+static int n_stat_ids;
+
+/* Prints each program once, even when attached at two hooks or also held
+ * by the process. */
 static void print_stat(const char *hook, __u32 id)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
-	int fd = bpf_prog_get_fd_by_id(id);
+	int fd;
 
+	for (int i = 0; i < n_stat_ids; i++)
+		if (stat_ids[i] == id)
+			return;
+	if (n_stat_ids < MAX_STAT_PROGS)
+		stat_ids[n_stat_ids++] = id;
+	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
-		die("BPF_PROG_GET_FD_BY_ID", errno);
+		return;		/* unloaded meanwhile */
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		die("BPF_OBJ_GET_INFO_BY_FD", errno);
 	printf("stat %s %u %s %llu %llu %u %u %u\n", hook, id, info.name,
 	       (unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns,
 	       info.xlated_prog_len, info.jited_prog_len, info.verified_insns);
 	close(fd);
+}
+
+/* Programs a process holds (program and link fds name them in fdinfo). */
+static void print_pid_stats(const char *pid)
+{
+	char path[PATH_MAX], line[256];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%s/fdinfo", pid);
+	dir = opendir(path);
+	if (!dir)
+		die(path, errno);
+	while ((de = readdir(dir))) {
+		FILE *f;
+		__u32 id;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", pid, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "prog_id: %u", &id) == 1)
+				print_stat("other", id);
+		fclose(f);
+	}
+	closedir(dir);
 }
 
 static int cmd_stats(int argc, char **argv)
@@ -424,8 +469,9 @@ static int cmd_stats(int argc, char **argv)
 		{ "tcx-ingress", PC_TCX_INGRESS }, { "tcx-egress", PC_TCX_EGRESS },
 	};
 
-	if (!ifindex) {
-		fprintf(stderr, "progcost: usage: stats IFNAME (an interface of this netns)\n");
+	if (!ifindex || (argc != 2 && (argc != 4 || strcmp(argv[2], "--pid")))) {
+		fprintf(stderr, "progcost: usage: stats IFNAME [--pid PID] "
+				"(an interface of this netns)\n");
 		return 2;
 	}
 	if (!bpf_xdp_query(ifindex, 0, &xq)) {
@@ -443,6 +489,8 @@ static int cmd_stats(int argc, char **argv)
 		for (__u32 i = 0; i < q.prog_cnt && i < 16; i++)
 			print_stat(tcx[t].name, ids[i]);
 	}
+	if (argc == 4)
+		print_pid_stats(argv[3]);
 	return 0;
 }
 
@@ -563,18 +611,11 @@ static int cmd_maxrss(int argc, char **argv)
 
 /* ---- what a recorded trace holds ---- */
 
+/* The counters the benchmark reads; the others print by index. */
 static const char *const counter_names[FT_CNT_MAX] = {
 	[FT_CNT_PACKETS] = "packets",
 	[FT_CNT_RINGBUF_FULL] = "ringbuf_full",
 	[FT_CNT_FLOW_MAP_FULL] = "flow_map_full",
-	[FT_CNT_ARP_MAP_FULL] = "arp_map_full",
-	[FT_CNT_MALFORMED] = "malformed",
-	[FT_CNT_NON_IP] = "non_ip",
-	[FT_CNT_ICMP_UNMATCHED] = "icmp_unmatched",
-	[FT_CNT_ARP_FOLDED] = "arp_folded",
-	[FT_CNT_NEIGH_OTHER_NETNS] = "neigh_other_netns",
-	[FT_CNT_FRAGMENTS] = "fragments",
-	[FT_CNT_NONLINEAR] = "nonlinear",
 };
 
 static int cmd_tracestat(int argc, char **argv)
@@ -615,9 +656,13 @@ static int cmd_tracestat(int argc, char **argv)
 		if (by_type[t])
 			printf("records %d %llu\n", t, by_type[t]);
 	}
-	for (int c = 0; c < FT_CNT_MAX; c++)
-		printf("counter %s %llu\n", counter_names[c] ? counter_names[c] : "unnamed",
-		       (unsigned long long)last.kernel[c]);
+	for (int c = 0; c < FT_CNT_MAX; c++) {
+		if (counter_names[c])
+			printf("counter %s %llu\n", counter_names[c],
+			       (unsigned long long)last.kernel[c]);
+		else
+			printf("counter %d %llu\n", c, (unsigned long long)last.kernel[c]);
+	}
 	printf("counter flows_tracked %llu\n", (unsigned long long)last.flows_tracked);
 	return st == FT_TRACE_END ? 0 : 1;
 }

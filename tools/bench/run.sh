@@ -25,7 +25,7 @@ RUNS=${FT_BENCH_RUNS:-5}
 COST_RUNS=$((RUNS < 3 ? RUNS : 3))
 SECS=${FT_BENCH_SECS:-2}
 COST_SECS=2
-CHURN_RATES=(25000 50000 100000 200000 max max2)
+CHURN_RATES=(10000 25000 50000 max max2)
 FT=$BUILD/fluxtrace
 FT_OBJ=$BUILD/fluxtrace.bpf.o
 PROGCOST=$OUT/progcost
@@ -37,6 +37,7 @@ IF_R=fbr$$
 IP_S=10.201.0.1
 IP_R=10.201.0.2
 PIDS=()
+SENDER_PG=
 STATS_WAS=
 
 log() { printf 'bench: [%3ds] %s\n' "$SECONDS" "$*" >&2; }
@@ -44,6 +45,7 @@ raw() { echo "$*" >>"$RAW"; }
 
 cleanup() {
 	local pid
+	[[ -n $SENDER_PG ]] && kill -KILL -- "-$SENDER_PG" 2>/dev/null
 	for pid in "${PIDS[@]}"; do
 		kill -INT "$pid" 2>/dev/null || true
 	done
@@ -187,19 +189,29 @@ stop_pid() {
 
 # UDP from the sender namespace for SECS seconds; RATE "max" = as fast as
 # one sender core goes, "max2" = two senders. Prints "sent received ms",
-# counting on the receiver (IP InReceives).
+# counting on the receiver (IP InReceives). trafgen forks a sender per
+# core: it runs in its own process group, which is stopped as a whole.
 flood() {
-	local cfg=$1 secs=$2 rate=${3:-max} r0 r1 t0 t1 sent cpus=1 opt=()
+	local cfg=$1 secs=$2 rate=${3:-max} r0 r1 t0 t1 sent i cpus=1 opt=()
 	[[ $rate == max2 ]] && cpus=2
 	[[ $rate == max* ]] || opt=(-b "${rate}pps")
 	r0=$(rx_ip)
 	t0=$(now_ms)
-	# timeout ends trafgen (exit 124): its report still counts.
-	sent=$({ ip netns exec "$NS_S" timeout -s INT "$secs" trafgen -o "$IF_S" -i "$cfg" \
-		-P "$cpus" --no-sock-mem -C -q "${opt[@]}" 2>&1 || true; } | tr -d '\r' |
-		awk '/packets outgoing/ { s += $1 } END { print s + 0 }')
+	setsid ip netns exec "$NS_S" trafgen -o "$IF_S" -i "$cfg" -P "$cpus" --no-sock-mem -C -q \
+		"${opt[@]}" >"$OUT/trafgen.out" 2>&1 &
+	SENDER_PG=$!
+	sleep "$secs"
+	kill -INT -- "-$SENDER_PG" 2>/dev/null || true
+	for ((i = 0; i < 100; i++)); do
+		kill -0 -- "-$SENDER_PG" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL -- "-$SENDER_PG" 2>/dev/null || true
+	wait "$SENDER_PG" 2>/dev/null || true
+	SENDER_PG=
 	t1=$(now_ms)
 	r1=$(rx_ip)
+	sent=$(tr -d '\r' <"$OUT/trafgen.out" | awk '/packets outgoing/ { s += $1 } END { print s + 0 }')
 	echo "$sent $((r1 - r0)) $((t1 - t0))"
 }
 
@@ -230,10 +242,11 @@ arm_cmd() {
 		else
 			echo "$PROGCOST attach $IF_R $FT_OBJ --tc-ingress ft_tc_ingress --tc-egress ft_tc_egress"
 		fi ;;
-	floor) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp floor_xdp --tc-egress floor_tc" ;;
-	floor-tc) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress floor_tc --tc-egress floor_tc" ;;
-	empty) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp empty_xdp --tc-egress empty_tc" ;;
-	empty-tc) echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress empty_tc --tc-egress empty_tc" ;;
+	floor | empty)
+		echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp ${1}_xdp --tc-egress ${1}_tc_out" ;;
+	floor-tc | empty-tc)
+		echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress ${1%-tc}_tc_in" \
+			"--tc-egress ${1%-tc}_tc_out" ;;
 	esac
 }
 
@@ -290,11 +303,16 @@ stats_delta() {
 	awk -v pk="$3" -v arm="$4" -v run="$5" -v tr="$6" '
 	FNR == NR { c[$3] = $5; t[$3] = $6; next }
 	{
-		dc = $5 - c[$3]; dt = $6 - t[$3]; tot += dt
-		printf "costhook %s %s %s %s %s %.1f %.3f\n", arm, run, tr, $2, $4,
-		       dc ? dt / dc : 0, pk ? dc / pk : 0
+		dc = $5 - c[$3]; dt = $6 - t[$3]; tot += dt; runs += dc
+		if (dc)
+			printf "costhook %s %s %s %s %s %.1f %.3f\n", arm, run, tr, $2, $4,
+			       dt / dc, pk ? dc / pk : 0
 	}
-	END { printf "cost %s %s %s total %.1f %d\n", arm, run, tr, pk ? tot / pk : 0, pk }' "$1" "$2"
+	END {
+		# No program ran although packets crossed: not a measurement.
+		printf "%s %s %s %s total %.1f %d\n", runs ? "cost" : "costinvalid", arm, run,
+		       tr, pk ? tot / pk : 0, pk
+	}' "$1" "$2"
 }
 
 if ((HAVE_TRAFGEN || HAVE_IPERF)); then
@@ -307,7 +325,7 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 		for arm in "${arms[@]}"; do
 			arm_start "$arm" || continue
 			if ((run == 1)); then
-				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" |
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$ARM_PID" |
 					while read -r _ hook id name _ _ xl ji vi; do
 						raw live "$arm" "$hook" "$name" "$xl" "$ji" "$vi"
 						if [[ $arm == fluxtrace* ]]; then
@@ -319,7 +337,7 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 			for tr in udp tcp; do
 				[[ $tr == udp ]] && ((!HAVE_TRAFGEN)) && continue
 				[[ $tr == tcp ]] && ((!HAVE_IPERF)) && continue
-				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" >"$OUT/s0"
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$ARM_PID" >"$OUT/s0"
 				p0=$(if_pkts)
 				if [[ $tr == udp ]]; then
 					flood "$OUT/flood.cfg" "$COST_SECS" >/dev/null
@@ -327,7 +345,7 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 					tcp_bps "$COST_SECS" >/dev/null
 				fi
 				p1=$(if_pkts)
-				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" >"$OUT/s1"
+				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$ARM_PID" >"$OUT/s1"
 				stats_delta "$OUT/s0" "$OUT/s1" $((p1 - p0)) "$arm" "$run" "$tr" >>"$RAW"
 			done
 			arm_stop >/dev/null
@@ -375,7 +393,10 @@ if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
 		ARM_PID=$!
 		PIDS+=("$ARM_PID")
 		wait_line "$OUT/arm.err" "tracing" "$ARM_PID" 20 || { log "churn: fluxtrace did not start"; break; }
-		read -r sent recv ms < <(flood "$OUT/churn.cfg" "$SECS" "$rate")
+		# The two-core run also records the large trace for section 6.
+		secs=$SECS
+		[[ $rate == max2 ]] && secs=$((SECS * 3))
+		read -r sent recv ms < <(flood "$OUT/churn.cfg" "$secs" "$rate")
 		stop_ms=$(stop_pid "$ARM_PID")
 		rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/arm.err" | tail -1)
 		read -r _ ev _ lost _ pk _ rec _ fl < <(trace_summary "$trace")
@@ -392,19 +413,28 @@ if [[ -x $FT ]]; then
 	big=$(ls -S "$OUT"/churn-*.ftr 2>/dev/null | head -1 || true)
 	small=$OUT/longlived.ftr
 	if [[ -n $big && -s $big ]]; then
-		log "6/6 user space: -r on $(basename "$big") x $RUNS"
+		log "6/6 user space: -r on $(basename "$big") x 3"
 		read -r _ ev _ _ _ _ _ rec _ fl < <(trace_summary "$big")
-		for ((run = 1; run <= RUNS; run++)); do
+		for run in 1 2 3; do
 			"$PROGCOST" maxrss -- "$FT" -r "$big" --json >/dev/null 2>"$OUT/r.err" || true
 			ms=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
 			rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
 			raw replay "$run" "$rec" "$fl" "${ms:-0}" "${rss:-0}" "$(stat -c %s "$big")"
 		done
+		# Reading and decompressing alone, for comparison.
+		"$PROGCOST" maxrss -- "$PROGCOST" tracestat "$big" >/dev/null 2>"$OUT/r.err" || true
+		ms=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
+		raw readonly "$rec" "${ms:-0}"
+		# Memory per flow: room for every flow of the trace, against a
+		# trace of a few flows.
 		if [[ -s $small ]]; then
-			read -r _ _ _ _ _ _ _ srec _ sfl < <(trace_summary "$small")
-			"$PROGCOST" maxrss -- "$FT" -r "$small" --json >/dev/null 2>"$OUT/r.err" || true
-			rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
-			raw replaysmall "$srec" "$sfl" "${rss:-0}"
+			for t in "$small" "$big"; do
+				read -r _ _ _ _ _ _ _ rec _ fl < <(trace_summary "$t")
+				"$PROGCOST" maxrss -- "$FT" -r "$t" --json --max-flows $((1 << 22)) \
+					>/dev/null 2>"$OUT/r.err" || true
+				rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
+				raw replaymem "$(basename "$t")" "$rec" "$fl" "${rss:-0}"
+			done
 		fi
 	fi
 fi

@@ -14,20 +14,26 @@
 #   fluxtrace: return_path_mismatch on the client (request out eth0, reply
 #   in eth1) and on the server (request in eth0, reply out eth1).
 # strict: client rp_filter=1 drops the replies arriving on eth1 (counter
-#   IPReversePathFilter): nothing connects. fluxtrace on the client still
-#   sees the replies reach eth1 before the kernel drops them, so it reports
-#   return_path_mismatch, with the client's rp_filter=1 in the hint.
+#   IPReversePathFilter): nothing connects. fluxtrace on the client sees the
+#   replies reach eth1 and the kernel drop them there (skb:kfree_skb), so it
+#   reports one_way with reason reply_dropped_rp_filter (listing both paths)
+#   and eth1's rp_filter=1 in the hint; the server sees return_path_mismatch.
 # flap: no policy rule; both ends move their routes from path A to path B
 #   in the middle of one UDP flow (as a bond or ECMP change does), so each
 #   direction of that flow is seen on eth0 and then on eth1: multipath on
 #   both ends, and no return_path_mismatch (each reply takes the way its
 #   request came).
+# firewall: client rp_filter=2, but the client's firewall admits nothing on
+#   eth1 (an nft rule, as a per-interface firewall zone would): the replies
+#   are dropped by netfilter, so TCP and UDP go unanswered. fluxtrace on the
+#   client: one_way with reason reply_dropped_netfilter for both; the server
+#   sees return_path_mismatch.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LAB_NAME=asym-routing
-LAB_VARIANTS="asym strict flap"
-LAB_TOOLS=(ping nstat)
+LAB_VARIANTS="asym strict flap firewall"
+LAB_TOOLS=(ping nstat nft)
 
 CLIENT_IP=10.0.40.100
 SERVER_IP=10.0.40.10
@@ -45,7 +51,8 @@ lab_describe() {
 	case $LAB_VARIANT in
 	asym) echo "Client rp_filter=2 (loose): the replies arriving on eth1 are accepted." ;;
 	strict) echo "Client rp_filter=1 (strict): the replies arriving on eth1 are dropped." ;;
-	flap) echo "No policy rule: both ends move from path A to path B in the middle of a flow." ;;
+	flap) echo "No policy rule: both ends move from path A to path B in mid-flow." ;;
+	firewall) echo "Client rp_filter=2, but its firewall drops everything arriving on eth1." ;;
 	esac
 }
 
@@ -73,7 +80,8 @@ lab_setup() {
 	on client ip route add "$SERVER_IP/32" via 10.0.41.2 dev eth0 src "$CLIENT_IP"
 	on server ip route add "$CLIENT_IP/32" via 10.0.41.1 dev eth0 src "$SERVER_IP"
 	if [[ $LAB_VARIANT != flap ]]; then
-		on server ip route add "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP" table 42
+		on server ip route add "$CLIENT_IP/32" via 10.0.42.1 dev eth1 src "$SERVER_IP" \
+			table 42
 		on server ip rule add from "$SERVER_IP" lookup 42 pref 42
 	fi
 
@@ -82,7 +90,25 @@ lab_setup() {
 	[[ $LAB_VARIANT == strict ]] && rpf=1
 	lab_sysctl client "net.ipv4.conf.all.rp_filter=$rpf" "net.ipv4.conf.eth0.rp_filter=$rpf" \
 		"net.ipv4.conf.eth1.rp_filter=$rpf"
+	if [[ $LAB_VARIANT == firewall ]]; then
+		on client nft -f - <<-EOF || lab_die "cannot add the client's firewall rule"
+		table inet ftlab {
+			chain input {
+				type filter hook input priority 0; policy accept;
+				iifname "eth1" counter drop
+			}
+		}
+		EOF
+	fi
 	lab_serve server --tcp "$SERVICE_PORT" --udp "$SERVICE_PORT"
+}
+
+# Packets the client's firewall rule dropped.
+firewall_drops() {
+	on client nft list chain inet ftlab input |
+		awk '/counter packets/ {
+			for (i = 1; i < NF; i++) if ($i == "packets") print $(i + 1)
+		}'
 }
 
 rpfilter_drops() {
@@ -111,6 +137,14 @@ lab_traffic() {
 		pkt client tcp "$SERVER_IP" "$SERVICE_PORT" --count 2
 		pkt client udp "$SERVER_IP" "$SERVICE_PORT"
 		on client ping -q -c 1 -W 2 "$SERVER_IP" >/dev/null || lab_die "ping got no answer"
+		return
+	fi
+	if [[ $LAB_VARIANT == firewall ]]; then
+		# As below, and a UDP query sent twice; every answer dies on eth1.
+		pkt client tcp "$SERVER_IP" "$SERVICE_PORT" --expect timeout --timeout 1.3
+		pkt client udp "$SERVER_IP" "$SERVICE_PORT" --expect none --count 2
+		[[ $(firewall_drops) -gt 0 ]] ||
+			lab_die "the client's firewall dropped nothing: the lab is not asymmetric"
 		return
 	fi
 	local before

@@ -15,6 +15,11 @@ say() { echo "vmtest: $*"; }
 
 prepare() {
 	mount -a -T "$project/tools/vm/fstab" || say "some filesystems of tools/vm/fstab did not mount"
+	# udev makes these links on a full system; process substitution needs /dev/fd.
+	[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
+	[[ -e /dev/stdin ]] || ln -s /proc/self/fd/0 /dev/stdin
+	[[ -e /dev/stdout ]] || ln -s /proc/self/fd/1 /dev/stdout
+	[[ -e /dev/stderr ]] || ln -s /proc/self/fd/2 /dev/stderr
 	ip link set lo up
 }
 
