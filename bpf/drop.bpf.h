@@ -60,7 +60,11 @@ static __always_inline void ft_drop(struct sk_buff *skb, __u8 why)
 		return;
 	side = ft_flow_key_of(&t, &key);
 	st = bpf_map_lookup_elem(&ft_flows, &key);
-	if (!st || (st->drops_reported & FT_DROPBIT(why)))
+	if (!st)
+		return;
+	/* Counted always, so user space can tell "all dropped" from "some". */
+	st->side[side & 1].drops++;
+	if (st->drops_reported & FT_DROPBIT(why))
 		return;
 	st->drops_reported |= FT_DROPBIT(why);
 

@@ -238,6 +238,8 @@ int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record 
 			continue;
 		if (pkts > f->pkts[i])
 			f->pkts[i] = pkts;
+		f->pkts_in[i] = ss->pkts_in;
+		f->dropped[i] = ss->drops;
 		side_seen(f, i, ss->first_ns, ss->last_ns);
 		f->tcp_flags[i] |= ss->tcp_flags;
 		if (ss->last_ns > f->last_ns)
@@ -414,16 +416,20 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
 }
 
 /* Did the direction that suffered a drop reach its socket at least once?
- * Only an answer proves it. The request did when the server answered (TCP:
- * with an ACK, i.e. a SYN-ACK or later; else any packet back), the reply
- * when a TCP client acknowledged it. UDP and ICMP clients never tell, so
- * their dropped replies count as lost: the kernel reports only the first
- * drop per flow and reason, not whether later replies passed. */
+ * An answer proves it: the request did when the server answered (TCP: with
+ * an ACK, i.e. a SYN-ACK or later; else any packet back), a TCP reply when
+ * the client acknowledged it. UDP and ICMP clients never acknowledge: there
+ * the kernel's per-side counts tell, once read from the map, whether more
+ * packets arrived than the stack dropped. */
 bool ft_flow_got_through(const struct ft_flow *f, __u8 c, bool request)
 {
+	__u8 side = request ? c : c ^ 1;
+
 	if (f->key.proto == IPPROTO_TCP_)
 		return f->tcp_flags[request ? c ^ 1 : c] & FT_TCP_ACK;
-	return request && f->pkts[c ^ 1] > 0;
+	if (request && f->pkts[c ^ 1] > 0)
+		return true;
+	return f->dropped[side] && f->pkts_in[side] > f->dropped[side];
 }
 
 /*

@@ -110,6 +110,8 @@ struct ft_flow {
 	__u64 first_ns, last_ns;
 	__u64 side_first[2], side_last[2];
 	__u64 pkts[2];		/* per side: events, or the map's count when larger */
+	__u64 pkts_in[2];	/* per side: received at an ingress hook (map count) */
+	__u64 dropped[2];	/* per side: dropped by the stack (map count) */
 	struct ft_path paths[FT_FLOW_PATHS];
 	struct ft_icmp_note icmp[FT_FLOW_ICMP];
 	struct ft_drop_note drops[FT_FLOW_DROPS];

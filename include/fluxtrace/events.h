@@ -216,7 +216,8 @@ struct ft_side_stats {
 	__u64 first_ns;
 	__u64 last_ns;
 	__u8 tcp_flags;		/* OR of all flags seen */
-	__u8 pad[7];
+	__u8 pad[3];
+	__u32 drops;		/* dropped by the stack (rp_filter, netfilter) */
 };
 
 /* How many distinct (hook, interface, MAC) paths a flow side remembers;

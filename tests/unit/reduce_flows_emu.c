@@ -251,6 +251,10 @@ void drop(__u64 ts, __u8 reason, __u32 ifindex, __u8 proto, const char *src, __u
 
 	e.side = emu_canon(&p, &e.key);
 	e.ts_ns = ts;
+	/* Like the kernel: every drop is counted in the flow's map entry. */
+	for (int i = 0; i < n_emu; i++)
+		if (!memcmp(&emu[i].key, &e.key, sizeof(e.key)))
+			emu[i].st[e.side].drops++;
 	emu_feed(&e, sizeof(e));
 }
 

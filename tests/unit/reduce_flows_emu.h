@@ -63,7 +63,8 @@ void ping(const char *dst, bool answered);
 /* An ICMP error quoting a UDP packet (TCP when the port is 80). */
 void icmp_error(__u64 ts, const char *src, __u16 sport, const char *dst, __u16 dport, __u8 type,
 		__u8 code, const char *from);
-/* The stack dropped a packet src -> dst of protocol proto on ifindex. */
+/* The stack dropped a packet src -> dst of protocol proto on ifindex
+ * (counted in the flow's map entry, as the kernel does). */
 void drop(__u64 ts, __u8 reason, __u32 ifindex, __u8 proto, const char *src, __u16 sport,
 	  const char *dst, __u16 dport);
 

@@ -146,13 +146,50 @@ Test(reduce_drops, request_dropped_by_netfilter_is_one_way)
 					.proto = 1,
 					.icmp = 8,
 					.mac = MAC_R1 });
-	drop(T0 + 1000, FT_DROP_NETFILTER, ETH0, 1, "10.0.1.5", 9, "10.0.0.2", 9);
+	/* The rule drops every request (the kernel counts each). */
+	for (int i = 0; i < 3; i++)
+		drop(T0 + i * SEC + 1000, FT_DROP_NETFILTER, ETH0, 1, "10.0.1.5", 9, "10.0.0.2", 9);
 	now(T0 + 4 * SEC);
 	f = found(FT_KIND_ONE_WAY);
 	cr_expect_eq(f->reason, FT_OW_REQUEST_DROPPED_NF);
 	cr_expect_str_eq(ft_oneway_reason_name(f->reason), "request_dropped_netfilter");
 	cr_expect_eq(f->proto, 1);
 	cr_expect_eq(f->pkts_req, 3);
+}
+
+/* UDP answers never get acknowledged: the kernel's per-side counts tell
+ * whether any reply reached the socket. */
+static void dns_replies(int n, int dropped)
+{
+	udp(T0, CLIENT, 53124, "10.0.0.53", 53, 1);
+	for (int i = 0; i < n; i++) {
+		send_pkt(&(struct pkt){ .ts = T0 + (i + 1) * MS,
+					.hook = IN,
+					.ifindex = ETH1,
+					.src = "10.0.0.53",
+					.sport = 53,
+					.dst = CLIENT,
+					.dport = 53124,
+					.proto = 17,
+					.mac = MAC_R2 });
+		if (i < dropped)
+			drop(T0 + (i + 1) * MS + 1000, FT_DROP_RPFILTER, ETH1, 17, "10.0.0.53", 53,
+			     CLIENT, 53124);
+	}
+	now(T0 + 5 * SEC);
+}
+
+Test(reduce_drops, udp_replies_all_dropped_is_one_way)
+{
+	dns_replies(3, 3);
+	cr_expect_eq(found(FT_KIND_ONE_WAY)->reason, FT_OW_REPLY_DROPPED_RPF);
+}
+
+Test(reduce_drops, udp_reply_delivered_after_a_drop_is_not_one_way)
+{
+	dns_replies(3, 1);
+	cr_expect_null(find_kind(FT_KIND_ONE_WAY), "2 of 3 replies reached the socket");
+	cr_expect_eq(found(FT_KIND_RETURN_PATH_MISMATCH)->n_drops, 1);
 }
 
 /* rp_filter loosened after the first SYN-ACK was dropped: the second one
