@@ -67,13 +67,17 @@ static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u
 	}
 }
 
-SEC("xdp")
+/* xdp.frags: the program copes with multi-buffer packets (it reads only
+ * the headers in the first buffer). Without it, attaching to a veth turns
+ * off GSO on the peer and TCP throughput collapses; drivers may likewise
+ * refuse jumbo MTUs. */
+SEC("xdp.frags")
 int ft_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	ft_packet(data, data_end, data_end - data, FT_HOOK_XDP, ctx->ingress_ifindex, 0);
+	ft_packet(data, data_end, bpf_xdp_get_buff_len(ctx), FT_HOOK_XDP, ctx->ingress_ifindex, 0);
 	return XDP_PASS;
 }
 

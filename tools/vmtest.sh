@@ -8,7 +8,7 @@
 #                   or a path to a bzImage/vmlinux; default: newest /boot/vmlinuz-6.1.*-amd64
 #   VMTEST_CPUS     guest CPUs (default 2)
 #   VMTEST_MEM      guest memory (default 2G)
-#   VMTEST_TIMEOUT  seconds for the whole VM run (default 1200)
+#   VMTEST_TIMEOUT  seconds for the whole VM run (default 1800)
 #   VMTEST_SUITES   suites run by the default command (default "integration e2e")
 #   VMTEST_CMD      shell command run in the guest instead of those suites
 #   VMTEST_BACKEND  auto (vng when on PATH, else qemu), vng or qemu
@@ -23,7 +23,7 @@ build=$(realpath -m "${1:-build}")
 
 cpus=${VMTEST_CPUS:-2}
 mem=${VMTEST_MEM:-2G}
-timeout_s=${VMTEST_TIMEOUT:-1200}
+timeout_s=${VMTEST_TIMEOUT:-1800}
 suites=${VMTEST_SUITES:-integration e2e}
 backend=${VMTEST_BACKEND:-auto}
 accel=${VMTEST_ACCEL:-auto}
@@ -111,14 +111,16 @@ log=$build/vm/console-$kver.log
 trap 'rm -rf "$run_dir"' EXIT
 
 # What the guest runs: the suites by default, through tools/run-tests.sh.
-# Everything is slower under TCG; FT_TIMEOUT_SCALE lets tests stretch their
-# bounded waits accordingly.
+# Everything is slower under TCG (a test takes 10-60 s there): FT_TIMEOUT_SCALE
+# lets tests stretch their bounded waits, FT_TEST_TIMEOUT is run-tests.sh's
+# limit per test. Both can be set on the host like any FT_* variable.
 [[ $accel == tcg ]] && scale=10 || scale=2
 {
 	printf 'export BUILD=%q\n' "$build"
-	printf 'export FT_TIMEOUT_SCALE=%q\n' "${FT_TIMEOUT_SCALE:-$scale}"
+	printf 'export FT_TIMEOUT_SCALE=%q\n' "$scale"
+	printf 'export FT_TEST_TIMEOUT=%q\n' "$((scale * 60))"
 	for name in $(compgen -e -X '!FT_*'); do
-		[[ $name == FT_TIMEOUT_SCALE ]] || printf 'export %s=%q\n' "$name" "${!name}"
+		printf 'export %s=%q\n' "$name" "${!name}"
 	done
 } >"$run_dir/env"
 if [[ -n ${VMTEST_CMD:-} ]]; then

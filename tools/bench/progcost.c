@@ -17,7 +17,7 @@
  *       buffer; then prints "events N bytes B".
  *   progcost maxrss -- CMD [ARG...]
  *       Run CMD (SIGINT/SIGTERM passed on); print "progcost: maxrss_kb=K
- *       wall_ms=W" on stderr.
+ *       wall_ms=W user_ms=U sys_ms=S" on stderr.
  *   progcost tracestat FILE
  *       Records of a trace by type, the last loss counters, record sizes:
  *       "records TYPE N", "counter NAME VALUE", "size TYPE BYTES".
@@ -604,8 +604,11 @@ static int cmd_maxrss(int argc, char **argv)
 		if (errno != EINTR)
 			die("wait4", errno);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	fprintf(stderr, "progcost: maxrss_kb=%ld wall_ms=%lld\n", ru.ru_maxrss,
-		(long long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+	fprintf(stderr, "progcost: maxrss_kb=%ld wall_ms=%lld user_ms=%lld sys_ms=%lld\n",
+		ru.ru_maxrss,
+		(long long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000,
+		(long long)ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
+		(long long)ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -53,7 +53,9 @@ cleanup() {
 	for pid in "${PIDS[@]}"; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
-	[[ -n $STATS_WAS ]] && sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS" || true
+	if [[ -n $STATS_WAS ]]; then
+		sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS" || true
+	fi
 	if [[ ${FT_KEEP:-0} == 1 ]]; then
 		log "FT_KEEP=1: lab left up: ip netns exec $NS_S / $NS_R"
 		return
@@ -83,7 +85,6 @@ log "building the floor programs and progcost"
 bpftool gen object "$OUT/floor.bpf.o" "$OUT/floor.tmp.o"
 "$CLANG" "${BPF_CFLAGS[@]}" -DFLOOR_LRU -c tools/bench/floor.bpf.c -o "$OUT/floor-lru.tmp.o"
 bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
-# shellcheck disable=SC2046
 cc "${CFLAGS[@]}" -c user/tracefile.c -o "$OUT/tracefile.o"
 # shellcheck disable=SC2046
 cc "${CFLAGS[@]}" tools/bench/progcost.c "$OUT/tracefile.o" -o "$PROGCOST" \
@@ -356,6 +357,9 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 fi
 
 # ---- 5. events on long-lived flows ----
+# A number from progcost maxrss' line: field NAME FILE (0 if absent).
+field() { sed -n "s/.*$1=\([0-9]*\).*/\1/p" "$2" | tail -1 | grep . || echo 0; }
+
 tracestat() { "$PROGCOST" tracestat "$1" 2>>"$OUT/tracestat.err" || true; }
 # "events N lost N packets N records N flows N"
 trace_summary() {
@@ -371,7 +375,7 @@ if [[ -x $FT ]] && ((HAVE_IPERF)); then
 	log "5/6 event volume on a long-lived TCP flow"
 	if arm_start fluxtrace "-w $OUT/longlived.ftr"; then
 		p0=$(if_pkts)
-		bps=$(tcp_bps $((SECS * 2)))
+		tcp_bps $((SECS * 2)) >/dev/null
 		p1=$(if_pkts)
 		arm_stop >/dev/null
 		read -r _ ev _ lost _ pk _ rec _ fl < <(trace_summary "$OUT/longlived.ftr")
@@ -386,8 +390,8 @@ if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
 	for rate in "${CHURN_RATES[@]}"; do
 		trace=$OUT/churn-$rate.ftr
 		rm -f "$trace"
-		# shellcheck disable=SC2086
 		: >"$OUT/arm.err"
+		# shellcheck disable=SC2046 # the command line splits into words
 		ip netns exec "$NS_R" "$PROGCOST" maxrss -- $(arm_cmd fluxtrace "-w $trace") \
 			>"$OUT/arm.out" 2>>"$OUT/arm.err" &
 		ARM_PID=$!
@@ -398,44 +402,45 @@ if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
 		[[ $rate == max2 ]] && secs=$((SECS * 3))
 		read -r sent recv ms < <(flood "$OUT/churn.cfg" "$secs" "$rate")
 		stop_ms=$(stop_pid "$ARM_PID")
-		rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/arm.err" | tail -1)
+		rss=$(field maxrss_kb "$OUT/arm.err")
+		cpu=$(($(field user_ms "$OUT/arm.err") + $(field sys_ms "$OUT/arm.err")))
 		read -r _ ev _ lost _ pk _ rec _ fl < <(trace_summary "$trace")
 		((ms > 0)) || ms=1
 		raw churn "$rate" $((sent * 1000 / ms)) $((recv * 1000 / ms)) "$recv" "$fl" "$lost" "$pk" \
-			"$stop_ms" "${rss:-0}" "$rec" "$(stat -c %s "$trace")"
+			"$stop_ms" "$rss" "$rec" "$(stat -c %s "$trace")" "$cpu"
 		# The JSON report must still come out after an overload.
-		grep -q '^{' "$OUT/arm.out" && raw churnreport "$rate" ok || raw churnreport "$rate" missing
+		if grep -q '^{' "$OUT/arm.out"; then
+			raw churnreport "$rate" ok
+		else
+			raw churnreport "$rate" missing
+		fi
 	done
 fi
 
 # ---- 6. user space: -r speed and memory per flow ----
 if [[ -x $FT ]]; then
-	big=$(ls -S "$OUT"/churn-*.ftr 2>/dev/null | head -1 || true)
-	small=$OUT/longlived.ftr
-	if [[ -n $big && -s $big ]]; then
+	mapfile -t traces < <(ls -S "$OUT"/churn-*.ftr 2>/dev/null)
+	if ((${#traces[@]})); then
+		big=${traces[0]}
 		log "6/6 user space: -r on $(basename "$big") x 3"
 		read -r _ ev _ _ _ _ _ rec _ fl < <(trace_summary "$big")
 		for run in 1 2 3; do
 			"$PROGCOST" maxrss -- "$FT" -r "$big" --json >/dev/null 2>"$OUT/r.err" || true
-			ms=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
-			rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
-			raw replay "$run" "$rec" "$fl" "${ms:-0}" "${rss:-0}" "$(stat -c %s "$big")"
+			raw replay "$run" "$rec" "$fl" "$(field wall_ms "$OUT/r.err")" \
+				"$(field maxrss_kb "$OUT/r.err")" "$(stat -c %s "$big")"
 		done
 		# Reading and decompressing alone, for comparison.
 		"$PROGCOST" maxrss -- "$PROGCOST" tracestat "$big" >/dev/null 2>"$OUT/r.err" || true
-		ms=$(sed -n 's/.*wall_ms=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
-		raw readonly "$rec" "${ms:-0}"
-		# Memory per flow: room for every flow of the trace, against a
-		# trace of a few flows.
-		if [[ -s $small ]]; then
-			for t in "$small" "$big"; do
-				read -r _ _ _ _ _ _ _ rec _ fl < <(trace_summary "$t")
-				"$PROGCOST" maxrss -- "$FT" -r "$t" --json --max-flows $((1 << 22)) \
-					>/dev/null 2>"$OUT/r.err" || true
-				rss=$(sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$OUT/r.err" | tail -1)
-				raw replaymem "$(basename "$t")" "$rec" "$fl" "${rss:-0}"
-			done
-		fi
+		raw readonly "$rec" "$(field wall_ms "$OUT/r.err")"
+		# Memory per flow: the two largest traces with room for all their
+		# flows (no eviction); the difference cancels the fixed costs.
+		for t in "${traces[@]:0:2}"; do
+			read -r _ _ _ _ _ _ _ rec _ fl < <(trace_summary "$t")
+			"$PROGCOST" maxrss -- "$FT" -r "$t" --json --max-flows $((1 << 22)) \
+				>/dev/null 2>"$OUT/r.err" || true
+			raw replaymem "$(basename "$t")" "$rec" "$fl" "$(field maxrss_kb "$OUT/r.err")" \
+				"$(field wall_ms "$OUT/r.err")"
+		done
 	fi
 fi
 

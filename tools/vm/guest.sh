@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # The guest side of `make vmtest`, for both backends (qemu and vng):
-#   tools/vm/guest.sh RUN_DIR
+#   tools/vm/guest.sh RUN_DIR           (RUN_DIR holds `env` and `cmd`, from tools/vmtest.sh)
+#   tools/vm/guest.sh COMMAND [ARG]...  (by hand in any VM, e.g. under vng; BUILD=build)
 # Mounts what a bare VM lacks (no systemd here), proves that the BPF object
 # built on the host loads on this kernel (CO-RE), then runs the test command
-# from the project directory. RUN_DIR holds `env` and `cmd`, written by
-# tools/vmtest.sh. Exits with the command's status.
+# from the project directory. Exits with the command's status.
 set -uo pipefail
 
-run_dir=${1:?usage: guest.sh RUN_DIR}
+[[ $# -gt 0 ]] || { echo "usage: guest.sh RUN_DIR | COMMAND [ARG]..." >&2; exit 2; }
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 say() { echo "vmtest: $*"; }
@@ -50,18 +50,26 @@ core_check() {
 prepare
 read -r _ mem_kib _ </proc/meminfo
 say "guest kernel $(</proc/sys/kernel/osrelease), CPUs $(</sys/devices/system/cpu/online), $((mem_kib / 1024)) MiB"
-set -a
-# shellcheck source=/dev/null
-. "$run_dir/env"
-set +a
 cd "$project" || exit 1
+if [[ -d $1 ]]; then
+	set -a
+	# shellcheck source=/dev/null
+	. "$1/env"
+	set +a
+	cmd=(bash "$1/cmd")
+else
+	export BUILD=${BUILD:-$project/build}
+	cmd=("$@")
+fi
 
 core_check || exit 1
+# What the loader itself finds here (e.g. no tcx before 6.6: clsact instead).
+[[ -x $BUILD/fluxtrace ]] && "$BUILD/fluxtrace" --check
 read -r uptime _ </proc/uptime
 say "guest up ${uptime} s; running the tests"
 
 start=$SECONDS
-bash "$run_dir/cmd"
+"${cmd[@]}"
 rc=$?
 say "test command exited with $rc after $((SECONDS - start)) s"
 exit "$rc"
