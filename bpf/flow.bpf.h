@@ -67,9 +67,14 @@ static __always_inline __u8 ft_initiator_of(const struct ft_tuple *t, __u8 side,
  * empty slot. A 32-bit collision would only hide one path event. */
 static __always_inline __u32 ft_path_print(__u8 hook, __u32 ifindex, const __u8 *mac)
 {
-	__u32 lo = *(const __u32 *)mac;
-	__u32 hi = *(const __u16 *)(mac + 4);
-	__u32 h = (lo * 0x9E3779B1u) ^ ((hi | (__u32)hook << 16) * 0x85EBCA77u) ^
+	__u32 lo;
+	__u16 hi;
+	__u32 h;
+
+	/* memcpy: the MAC sits at a 2-byte-aligned stack offset. */
+	__builtin_memcpy(&lo, mac, 4);
+	__builtin_memcpy(&hi, mac + 4, 2);
+	h = (lo * 0x9E3779B1u) ^ ((hi | (__u32)hook << 16) * 0x85EBCA77u) ^
 		  (ifindex * 0xC2B2AE3Du);
 
 	return h | 1;
@@ -117,27 +122,31 @@ static __always_inline void ft_emit_flow(__u8 type, __u8 hook, __u32 ifindex, __
 	ft_event_submit(e);
 }
 
-/* The per-packet work for TCP, UDP, ICMP echo and other IP protocols.
- * Global (verified once); p is never NULL but the verifier wants a check. */
-__noinline int ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex, __u32 len)
+/* A busy flow's first/last seen are refreshed every FT_TIME_EVERY packets
+ * only: the clock read is the dearest part of an established packet. A
+ * short flow (fewer packets) gets every packet's time. */
+#define FT_TIME_EVERY 16
+
+/* The per-packet work for TCP, UDP, ICMP echo and other IP protocols:
+ * inlined, as it is the hot path (the rarer kinds are global functions). */
+static __always_inline void ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex,
+					   __u32 len)
 {
 	int ingress = FT_HOOK_IS_INGRESS(hook);
-	const __u8 *peer;
+	const __u8 *peer = ingress ? p->eth_src : p->eth_dst;
 	struct ft_flow_key key = {};
 	struct ft_flow_state *st;
 	struct ft_side_stats *ss;
-	__u64 now = bpf_ktime_get_coarse_ns();
 	__u8 fresh_flags, side;
+	__u64 pkts;
 	__u32 print;
 
-	if (!p)
-		return 0;
-	peer = ingress ? p->eth_src : p->eth_dst;
 	side = ft_flow_key_of(&p->outer, &key);
 	print = ft_path_print(hook, ifindex, peer);
 	st = bpf_map_lookup_elem(&ft_flows, &key);
 	if (!st) {
 		struct ft_flow_state init = {};
+		__u64 now = bpf_ktime_get_coarse_ns();
 
 		init.initiator = ft_initiator_of(&p->outer, side, &init.flags);
 		init.paths[side][0] = print;
@@ -158,25 +167,29 @@ __noinline int ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex,
 			st = bpf_map_lookup_elem(&ft_flows, &key);
 			if (!st)
 				ft_count(FT_CNT_FLOW_MAP_FULL);
-			return 0;
+			return;
 		}
 		ft_emit_flow(FT_REC_FLOW_NEW, hook, ifindex, len, p, &key, side, &init);
 		if (p->outer.tcp_flags & (FT_TCP_FIN | FT_TCP_RST))
 			ft_emit_flow(FT_REC_FLOW_END, hook, ifindex, len, p, &key, side, &init);
-		return 0;
+		return;
 	}
 
 	ss = &st->side[side];
 	if (ingress) {
-		ss->pkts_in++;
+		pkts = ++ss->pkts_in;
 		ss->bytes_in += len;
 	} else {
-		ss->pkts_out++;
+		pkts = ++ss->pkts_out;
 		ss->bytes_out += len;
 	}
-	if (!ss->first_ns)
-		ss->first_ns = now;
-	ss->last_ns = now;
+	if (pkts < FT_TIME_EVERY || !(pkts % FT_TIME_EVERY) || !ss->first_ns) {
+		__u64 now = bpf_ktime_get_coarse_ns();
+
+		if (!ss->first_ns)
+			ss->first_ns = now;
+		ss->last_ns = now;
+	}
 
 	fresh_flags = p->outer.tcp_flags & ~ss->tcp_flags;
 	if (fresh_flags)
@@ -186,7 +199,6 @@ __noinline int ft_flow_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex,
 		ft_emit_flow(FT_REC_FLOW_PATH, hook, ifindex, len, p, &key, side, st);
 	if (fresh_flags & (FT_TCP_FIN | FT_TCP_RST))
 		ft_emit_flow(FT_REC_FLOW_END, hook, ifindex, len, p, &key, side, st);
-	return 0;
 }
 
 /* An ICMP error: attach it to the flow whose header it quotes. */

@@ -67,9 +67,10 @@ static const char usage_text[] =
 	"      --events             print every event as one line (debugging view)\n"
 	"      --json               print the report as one JSON object\n"
 	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines)\n"
-	"      --xdp-mode MODE      auto (default), native, generic, or off (ingress at tc)\n"
+	"      --xdp-mode MODE      off (default: ingress at tc), auto (native XDP where the\n"
+	"                           driver has it, else generic), native, or generic\n"
 	"      --max-flows N        flows tracked in the kernel (default 65536)\n"
-	"      --ringbuf-size BYTES event ring buffer, a power of two (default 1048576)\n"
+	"      --ringbuf-size BYTES event ring buffer, a power of two (default 4194304)\n"
 	"      --oneway-after SECS  requests unanswered this long count as one-way (default 1)\n"
 	"      --allow IP|MAC       never alarm on this address (repeatable)\n"
 	"      --metrics [ADDR:]PORT serve Prometheus metrics at /metrics (default 127.0.0.1)\n"
@@ -592,8 +593,9 @@ out:
 int main(int argc, char **argv)
 {
 	struct ft_config cfg = {
+		.xdp_mode = FT_XDP_OFF,
 		.max_flows = 65536,
-		.ringbuf_size = 1 << 20,
+		.ringbuf_size = 4 << 20,
 		.oneway_after_ns = 1000000000ULL,
 	};
 	struct ft_run run = { .cfg = &cfg };

@@ -18,6 +18,6 @@ for side in client server; do
 	mac=$CLIENT_MAC
 	[[ $side == server ]] && mac=$SERVER_MAC
 	e2e_check "$side" "no-asym" "no-flux" "counter lost_events=0 flows>=9 packets>=60" \
-		"iface eth0 mac=$mac hooks~=xdp,egress"
+		"iface eth0 mac=$mac hooks~=tc_ingress,tc_egress"
 done
 e2e_end

@@ -32,7 +32,7 @@ for mode in tcx clsact; do
 	FT_ENV=
 	[[ $mode == clsact ]] && FT_ENV=FLUXTRACE_NO_TCX=1
 	xdp_before=$(xdp_count); tc_before=$(tc_pass_count)
-	ft_start "$NS_A" -i "$IF_A" --events
+	ft_start "$NS_A" -i "$IF_A" --events --xdp-mode auto
 	grep -q "$IF_A: XDP is in use by another program (id $other, other_xdp): left alone; tracing ingress at tc instead" "$WORK/err" ||
 		{ cat "$WORK/err"; fail "$mode: no line saying XDP is left alone"; }
 	traffic
@@ -51,11 +51,11 @@ for mode in tcx clsact; do
 done
 
 # A killed run on the clsact path leaves its filters; the next run removes them.
-FT_ENV=FLUXTRACE_NO_TCX=1 ft_start "$NS_A" -i "$IF_A"
+FT_ENV=FLUXTRACE_NO_TCX=1 ft_start "$NS_A" -i "$IF_A" --xdp-mode auto
 kill -KILL "$FT_PID"; wait "$FT_PID" 2>/dev/null || true; FT_PID=
 ip netns exec "$NS_A" tc filter show dev "$IF_A" egress | grep -q ft_tc_egress ||
 	fail "expected the killed run's egress filter to remain (clsact has no links)"
-FT_ENV=FLUXTRACE_NO_TCX=1 ft_start "$NS_A" -i "$IF_A"
+FT_ENV=FLUXTRACE_NO_TCX=1 ft_start "$NS_A" -i "$IF_A" --xdp-mode auto
 grep -q "$IF_A: removed a stale fluxtrace tc egress filter" "$WORK/err" ||
 	{ cat "$WORK/err"; fail "stale filter not reported as removed"; }
 [[ $(ip netns exec "$NS_A" tc filter show dev "$IF_A" egress | grep -c 'ft_tc_egress') -eq 1 ]] ||

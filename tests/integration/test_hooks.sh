@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 lab_pair
 
-ft_start "$NS_A" -i "$IF_A" --events
+ft_start "$NS_A" -i "$IF_A" --events --xdp-mode auto
 tcp_exchange "$NS_A" $IP_A 8080 "$NS_B"
 ft_stop
 

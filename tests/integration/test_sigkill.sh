@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 lab_pair
 
-ft_start "$NS_A" -i "$IF_A"
+ft_start "$NS_A" -i "$IF_A" --xdp-mode auto
 grep -qh '^link_type:.*tcx' /proc/"$FT_PID"/fdinfo/* 2>/dev/null ||
 	skip "kernel $(uname -r) has no tcx: stale clsact filters are removed at the next start"
 ip -n "$NS_A" link show "$IF_A" | grep -q 'xdp' || fail "XDP not attached while tracing"

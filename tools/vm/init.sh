@@ -26,7 +26,7 @@ done
 mount -a -T "$here/fstab"
 for share in ${shares//,/ }; do
 	mkdir -p "${share#*:}" 2>/dev/null
-	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 "${share%%:*}" "${share#*:}" ||
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=mmap "${share%%:*}" "${share#*:}" ||
 		echo "vmtest: cannot mount the writable share ${share#*:}"
 done
 
