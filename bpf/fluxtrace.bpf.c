@@ -32,14 +32,18 @@ static __always_inline int ft_other_host(const struct ft_pkt *p, __u32 ifindex)
 	       *(__u16 *)(own->mac + 4) != *(__u16 *)(p->eth_dst + 4);
 }
 
+/* accel_vlan: the outer tag the stack already took off the frame (tc
+ * ingress sees it in skb->vlan_tci, no longer in the data). */
 static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u8 hook,
-				      __u32 ifindex, int nonlinear)
+				      __u32 ifindex, int nonlinear, __u16 accel_vlan)
 {
 	struct ft_pkt p = {};
 	int kind;
 
 	ft_count(FT_CNT_PACKETS);
 	kind = ft_parse(data, data_end, &p);
+	if (accel_vlan)
+		p.vlan = accel_vlan;
 	if ((kind == FT_PKT_FLOW || kind == FT_PKT_ICMP_ERROR) && FT_HOOK_IS_INGRESS(hook) &&
 	    ft_other_host(&p, ifindex)) {
 		ft_count(FT_CNT_OTHERHOST);
@@ -77,7 +81,8 @@ int ft_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	ft_packet(data, data_end, bpf_xdp_get_buff_len(ctx), FT_HOOK_XDP, ctx->ingress_ifindex, 0);
+	ft_packet(data, data_end, bpf_xdp_get_buff_len(ctx), FT_HOOK_XDP, ctx->ingress_ifindex, 0,
+		  0);
 	return XDP_PASS;
 }
 
@@ -87,7 +92,8 @@ static __always_inline int ft_tc(struct __sk_buff *skb, __u8 hook)
 	void *data_end = (void *)(long)skb->data_end;
 
 	ft_packet(data, data_end, skb->len, hook, skb->ifindex,
-		  skb->len > (__u32)(data_end - data));
+		  skb->len > (__u32)(data_end - data),
+		  skb->vlan_present ? skb->vlan_tci & 0x0fff : 0);
 	return TC_ACT_UNSPEC;
 }
 
