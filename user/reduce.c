@@ -154,22 +154,30 @@ static void bucket_unlink(struct ft_table *t, __u32 idx)
 		*link = s->hnext;
 }
 
-/* Forget the least recently active entry the owner can spare. */
+/* Forget the least recently active entry the owner can spare. An entry
+ * it cannot spare is judged once until it changes (pinned) and moved to
+ * the head, so the next scans look at others. */
 static bool evict_one(struct ft_table *t, __u32 *idx)
 {
 	__u32 i = t->lru_tail;
 
 	for (int n = 0; i && n < FT_EVICT_SCAN; n++) {
 		struct ft_slot *s = slot_at(t, i - 1);
+		__u32 prev = s->prev;
 
-		if (!t->evictable || t->evictable(t->ctx, s)) {
+		if (!s->pinned && (!t->evictable || t->evictable(t->ctx, s))) {
 			*idx = i - 1;
 			bucket_unlink(t, *idx);
 			lru_unlink(t, *idx);
 			t->evicted++;
 			return true;
 		}
-		i = s->prev;
+		s->pinned = 1;
+		if (t->lru_head != i) {
+			lru_unlink(t, i - 1);
+			lru_push(t, i - 1);
+		}
+		i = prev;
 	}
 	return false;
 }
@@ -182,6 +190,7 @@ void *ft_table_get(struct ft_table *t, const void *key, bool *fresh)
 	*fresh = false;
 	s = find_idx(t, key, &idx);
 	if (s) {
+		s->pinned = 0;	/* the caller changes it: judge it again */
 		if (t->lru_head != idx + 1) {
 			lru_unlink(t, idx);
 			lru_push(t, idx);

@@ -37,7 +37,8 @@
 struct ft_slot {
 	__u32 hnext;		/* index + 1 of the next entry in the bucket */
 	__u32 prev, next;	/* LRU, index + 1; head = most recent */
-	__u32 used;
+	__u16 used;
+	__u16 pinned;		/* judged not evictable; cleared when touched */
 };
 
 typedef bool (*ft_evictable_fn)(void *ctx, const void *entry);
