@@ -161,6 +161,8 @@ static bool evict_one(struct ft_table *t, __u32 *idx)
 {
 	__u32 i = t->lru_tail;
 
+	if (t->n_pinned >= t->n_used)	/* nothing to spare: no scan */
+		return false;
 	for (int n = 0; i && n < FT_EVICT_SCAN; n++) {
 		struct ft_slot *s = slot_at(t, i - 1);
 		__u32 prev = s->prev;
@@ -172,7 +174,10 @@ static bool evict_one(struct ft_table *t, __u32 *idx)
 			t->evicted++;
 			return true;
 		}
-		s->pinned = 1;
+		if (!s->pinned) {
+			s->pinned = 1;
+			t->n_pinned++;
+		}
 		if (t->lru_head != i) {
 			lru_unlink(t, i - 1);
 			lru_push(t, i - 1);
@@ -190,7 +195,10 @@ void *ft_table_get(struct ft_table *t, const void *key, bool *fresh)
 	*fresh = false;
 	s = find_idx(t, key, &idx);
 	if (s) {
-		s->pinned = 0;	/* the caller changes it: judge it again */
+		if (s->pinned) {	/* the caller changes it: judge it again */
+			s->pinned = 0;
+			t->n_pinned--;
+		}
 		if (t->lru_head != idx + 1) {
 			lru_unlink(t, idx);
 			lru_push(t, idx);

@@ -51,6 +51,7 @@ struct ft_table {
 	__u32 *buckets;
 	__u32 nbuckets;
 	__u32 lru_head, lru_tail;
+	__u32 n_pinned;		/* entries judged not evictable */
 	__u64 evicted, dropped;
 	ft_evictable_fn evictable;
 	void *ctx;
