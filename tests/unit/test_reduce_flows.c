@@ -231,6 +231,42 @@ Test(reduce_flows, allow_list_by_mac)
 	cr_expect_eq(n_alarms(), 0);
 }
 
+/* A SYN to 192.0.2.1:80 from port sport out eth0 to MAC_R1, fed raw:
+ * returns the feed's result. */
+static int raw_syn(__u16 sport, __u64 ts)
+{
+	struct ft_flow_event e = { .type = FT_REC_FLOW_NEW, .hook = FT_HOOK_TC_EGRESS,
+				   .ifindex = ETH0, .dst_mac = { 0x02, 0, 0, 0, 0x01, 0x01 } };
+	struct pkt p = { .src = "10.0.0.2", .dst = "192.0.2.1", .sport = sport, .dport = 80,
+			 .proto = 6 };
+
+	e.side = emu_canon(&p, &e.key);
+	e.initiator = e.side;
+	e.flags = FT_FLOW_INIT_SURE;
+	e.tcp_flags = FT_TCP_SYN;
+	e.ts_ns = ts;
+	return ft_reducer_feed(R, &e, sizeof(e));
+}
+
+/* A flow judged unevictable (unanswered) is judged again once it changes:
+ * answered, it makes room for the next new flow. */
+Test(reduce_flows, pinned_flow_answered_becomes_evictable)
+{
+	struct ft_reduce_opts o = FT_REDUCE_OPTS_DEFAULT;
+
+	o.max_flows = 2;
+	setup_opts(&o);
+	cr_assert_eq(raw_syn(30000, T0), 0);
+	cr_assert_eq(raw_syn(30001, T0), 0);
+	cr_expect_eq(raw_syn(30002, T0 + MS), -ENOMEM, "both flows unanswered: no room");
+	cr_expect_eq(R->flows.n_pinned, 2);
+	tcp(T0 + 2 * MS, FT_HOOK_XDP, ETH0, "192.0.2.1", 80, "10.0.0.2", 30000, SYNACK, MAC_R1);
+	cr_expect_eq(R->flows.n_pinned, 1, "the answered flow is judged again");
+	cr_expect_eq(raw_syn(30003, T0 + 3 * MS), 0, "the answered flow made room");
+	cr_expect_eq(R->flows.evicted, 1);
+	cr_expect_eq(raw_syn(30004, T0 + 4 * MS), -ENOMEM);
+}
+
 /* Past max_flows, healthy flows make room; unanswered ones are kept and
  * new flows are dropped, counted as lost. */
 Test(reduce_flows, bounded_flow_table)
@@ -255,22 +291,9 @@ Test(reduce_flows, bounded_flow_table)
 	}
 	cr_expect_eq(R->flows.evicted, 4);
 	cr_expect_eq(ft_lost_events(R), 0);
-	for (int i = 0; i < 6; i++) { /* unanswered SYNs: kept */
-		struct ft_flow_event e = { .type = FT_REC_FLOW_NEW, .hook = FT_HOOK_TC_EGRESS };
-		struct pkt p = { .src = "10.0.0.2",
-				 .dst = "192.0.2.1",
-				 .sport = 30000 + i,
-				 .dport = 80,
-				 .proto = 6 };
-
-		e.side = emu_canon(&p, &e.key);
-		e.initiator = e.side;
-		e.flags = FT_FLOW_INIT_SURE;
-		e.tcp_flags = FT_TCP_SYN;
-		e.ts_ns = T0 + 2 * MS;
-		if (ft_reducer_feed(R, &e, sizeof(e)) == -ENOMEM)
+	for (int i = 0; i < 6; i++) /* unanswered SYNs: kept */
+		if (raw_syn(30000 + i, T0 + 2 * MS) == -ENOMEM)
 			dropped++;
-	}
 	cr_expect_eq(dropped, 2);
 	mark(T0 + 5 * SEC);
 	ft_reducer_summary(R, &s);
