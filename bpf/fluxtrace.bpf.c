@@ -74,15 +74,15 @@ static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u
 /* xdp.frags: the program copes with multi-buffer packets (it reads only
  * the headers in the first buffer). Without it, attaching to a veth turns
  * off GSO on the peer and TCP throughput collapses; drivers may likewise
- * refuse jumbo MTUs. */
+ * refuse jumbo MTUs. Bytes count the first buffer: bpf_xdp_get_buff_len()
+ * would cost 5 ns a packet for a figure no finding uses. */
 SEC("xdp.frags")
 int ft_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	ft_packet(data, data_end, bpf_xdp_get_buff_len(ctx), FT_HOOK_XDP, ctx->ingress_ifindex, 0,
-		  0);
+	ft_packet(data, data_end, data_end - data, FT_HOOK_XDP, ctx->ingress_ifindex, 0, 0);
 	return XDP_PASS;
 }
 

@@ -46,14 +46,12 @@ esac
 [[ $accel == @(auto|kvm|tcg) ]] || die "VMTEST_ACCEL='$accel' is not auto, kvm or tcg"
 
 # The default kernel and the qemu backend's tools come from tools/deps.sh.
-if [[ -z ${VMTEST_KERNEL:-} || $backend == qemu ]]; then
-	if [[ -z ${VMTEST_KERNEL:-} ]]; then
-		tools/deps.sh --vm
-	else
-		for tool in qemu-system-x86_64 busybox cpio modprobe; do
-			command -v $tool >/dev/null || die "no $tool; run tools/deps.sh --vm"
-		done
-	fi
+if [[ -z ${VMTEST_KERNEL:-} ]]; then
+	tools/deps.sh --vm
+elif [[ $backend == qemu ]]; then
+	for tool in qemu-system-x86_64 busybox modprobe; do
+		command -v $tool >/dev/null || die "no $tool; run tools/deps.sh --vm"
+	done
 fi
 
 # Kernel image and release: KVER names the modules the guest loads.
@@ -103,10 +101,8 @@ if [[ $accel == auto ]]; then
 	kvm_probe && accel=kvm || accel=tcg
 fi
 
-run_dir=$(mktemp -d "$build/vm/run.XXXXXX" 2>/dev/null) || {
-	mkdir -p "$build/vm"
-	run_dir=$(mktemp -d "$build/vm/run.XXXXXX")
-}
+mkdir -p "$build/vm"
+run_dir=$(mktemp -d "$build/vm/run.XXXXXX")
 log=$build/vm/console-$kver.log
 trap 'rm -rf "$run_dir"' EXIT
 
@@ -159,8 +155,12 @@ boot_vng() {
 # PVH entry, so the extracted image must carry that note.
 vmlinux_of() {
 	local img=$1 out=$build/vm/vmlinux-$kver stamp tmp magic offsets off
+	if [[ $(head -c 4 "$img" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]]; then
+		echo "$img"
+		return
+	fi
 	stamp="$img $(stat -c '%s %Y' "$img")"
-	if [[ -f $out && $(cat "$out.stamp" 2>/dev/null) == "$stamp" ]]; then
+	if [[ -f $out && -f $out.stamp && $(<"$out.stamp") == "$stamp" ]]; then
 		echo "$out"
 		return
 	fi

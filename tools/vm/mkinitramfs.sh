@@ -22,7 +22,6 @@ die() { echo "mkinitramfs: $*" >&2; exit 1; }
 if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is dynamically linked; install busybox-static (tools/deps.sh --vm)"
 fi
-command -v cpio >/dev/null || die "no cpio; install cpio"
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -87,6 +86,6 @@ EOF
 chmod 0755 "$root/init"
 
 mkdir -p "$(dirname "$out")"
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --quiet -o -H newc -0 -R 0:0) >"$out.tmp.$$"
+(cd "$root" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc -R 0:0 2>/dev/null) \
+	>"$out.tmp.$$"
 mv -f "$out.tmp.$$" "$out"
