@@ -14,6 +14,7 @@
 #   VMTEST_BACKEND  auto (vng when on PATH, else qemu), vng or qemu
 #   VMTEST_ACCEL    auto (KVM when it really runs a guest, else TCG), kvm or tcg
 #   VMTEST_APPEND   extra kernel command line
+#   VMTEST_VMLINUX  1 (default): boot the vmlinux unpacked from a bzImage, faster under TCG; 0: the bzImage
 # FT_* variables are passed to the guest command. Exits with the tests' status.
 set -euo pipefail
 
@@ -70,8 +71,8 @@ image_release() {
 
 want=${VMTEST_KERNEL:-6.1}
 if [[ $want == */* || -f $want ]]; then
-	kernel=$(realpath "$want" 2>/dev/null) && [[ -f $kernel ]] ||
-		die "VMTEST_KERNEL=$want: no such kernel image"
+	kernel=$(realpath -e "$want" 2>/dev/null) || kernel=
+	[[ -f $kernel ]] || die "VMTEST_KERNEL=$want: no such kernel image"
 else
 	kernel=$(ls -d /boot/vmlinuz-"$want" /boot/vmlinuz-"$want".*-amd64 2>/dev/null | sort -V |
 		 tail -n 1) || true
@@ -182,8 +183,9 @@ vmlinux_of() {
 	echo "$img"
 }
 
+# shellcheck disable=SC2054 # commas separate qemu's sub-options, not array elements
 boot_qemu() {
-	local initramfs=$build/vm/initramfs-$kver.cpio image shares= i=0 dir qemu_accel
+	local initramfs=$build/vm/initramfs-$kver.cpio image shares='' i=0 dir qemu_accel
 	local fsdevs=(-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		      -device virtio-9p-pci,fsdev=root,mount_tag=/dev/root)
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # The guest side of `make vmtest`, for both backends (qemu and vng):
 #   tools/vm/guest.sh RUN_DIR           (RUN_DIR holds `env` and `cmd`, from tools/vmtest.sh)
-#   tools/vm/guest.sh COMMAND [ARG]...  (by hand in any VM, e.g. under vng; BUILD=build)
+#   tools/vm/guest.sh COMMAND [ARG]...  (by hand in any VM, e.g. under vng; checks $BUILD or build/)
 # Mounts what a bare VM lacks (no systemd here), proves that the BPF object
 # built on the host loads on this kernel (CO-RE), then runs the test command
 # from the project directory. Exits with the command's status.
@@ -13,8 +13,19 @@ project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 say() { echo "vmtest: $*"; }
 
+# Mount each tools/vm/fstab entry whose mount point is still free: the qemu
+# backend's init mounted them all already, vng mounts most but not bpffs, and
+# its overlays (/tmp, /var) stay as they are.
 prepare() {
-	mount -a -T "$project/tools/vm/fstab" || say "some filesystems of tools/vm/fstab did not mount"
+	local mounted=" " src dir type opts _
+
+	while read -r _ _ _ _ dir _; do
+		mounted+="$dir "
+	done 2>/dev/null </proc/self/mountinfo
+	while read -r src dir type opts _; do
+		[[ -z $src || $src == \#* || $mounted == *" $dir "* ]] && continue
+		mount -t "$type" -o "$opts" "$src" "$dir" || say "cannot mount $type on $dir"
+	done <"$project/tools/vm/fstab"
 	# udev makes these links on a full system; process substitution needs /dev/fd.
 	[[ -e /dev/fd ]] || ln -s /proc/self/fd /dev/fd
 	[[ -e /dev/stdin ]] || ln -s /proc/self/fd/0 /dev/stdin
@@ -58,7 +69,7 @@ if [[ -d $1 ]]; then
 	set +a
 	cmd=(bash "$1/cmd")
 else
-	export BUILD=${BUILD:-$project/build}
+	BUILD=${BUILD:-$project/build}
 	cmd=("$@")
 fi
 

@@ -13,7 +13,7 @@ mount -t proc proc /proc
 # No CR before LF: the host keeps the console output as a log.
 stty -onlcr 2>/dev/null
 
-run_dir= shares=
+run_dir='' shares=''
 for arg in $(</proc/cmdline); do
 	case $arg in
 	vmtest.run=*) run_dir=${arg#vmtest.run=} ;;
