@@ -45,7 +45,8 @@ run_scripts() {
 		rc=$?
 		case $rc in
 		0) passed=$((passed + 1)); echo "PASS $1/$(basename "$t")" ;;
-		77) skipped=$((skipped + 1)); echo "SKIP $1/$(basename "$t"): $(tail -1 "$log")" ;;
+		77) skipped=$((skipped + 1))
+		    echo "SKIP $1/$(basename "$t"): $(grep -m1 '^skip:' "$log" || tail -1 "$log")" ;;
 		*) failed=$((failed + 1)); failures+=("$1/$(basename "$t")")
 		   echo "FAIL $1/$(basename "$t") (exit $rc):"; tail -n 30 "$log" | sed 's/^/    /' ;;
 		esac

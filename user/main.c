@@ -334,6 +334,10 @@ static int open_skeleton(struct ft_config *cfg, struct fluxtrace_bpf **out)
 	skel->rodata->ft_rb_wakeup_bytes = cfg->ringbuf_size / 8;
 	bpf_map__set_max_entries(skel->maps.ft_flows, cfg->max_flows);
 	bpf_map__set_max_entries(skel->maps.ft_events, cfg->ringbuf_size);
+	/* Multi-buffer XDP (5.18+) keeps veth GSO on; older kernels refuse the flag. */
+	if (!ft_kernel_has_xdp_frags())
+		bpf_program__set_flags(skel->progs.ft_xdp, bpf_program__flags(skel->progs.ft_xdp) &
+								   ~BPF_F_XDP_HAS_FRAGS);
 
 	err = fluxtrace_bpf__load(skel);
 	if (err) {
