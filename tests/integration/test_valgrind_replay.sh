@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 lab_pair
 command -v valgrind >/dev/null || skip "valgrind is not installed (tools/deps.sh installs it)"
+ldd "$FLUXTRACE" | grep -q libasan && skip "an ASan build: valgrind runs on the plain build only"
 command -v hping3 >/dev/null || skip "hping3 is not installed (tools/deps.sh installs it)"
 
 ft_start "$NS_A" -i "$IF_A" -w "$WORK/flood.ft"
