@@ -86,6 +86,26 @@ const char *ft_fmt_clock(__u64 mono_ns, __s64 mono_to_wall_ns, char buf[FT_TIME_
 	return buf;
 }
 
+const char *ft_counter_name(unsigned int counter)
+{
+	static const char *const names[FT_CNT_MAX] = {
+		[FT_CNT_PACKETS] = "packets",
+		[FT_CNT_RINGBUF_FULL] = "ringbuf_full",
+		[FT_CNT_FLOW_MAP_FULL] = "flow_map_full",
+		[FT_CNT_ARP_MAP_FULL] = "arp_map_full",
+		[FT_CNT_MALFORMED] = "malformed",
+		[FT_CNT_NON_IP] = "non_ip",
+		[FT_CNT_ICMP_UNMATCHED] = "icmp_unmatched",
+		[FT_CNT_ARP_FOLDED] = "arp_folded",
+		[FT_CNT_NEIGH_OTHER_NETNS] = "neigh_other_netns",
+		[FT_CNT_FRAGMENTS] = "fragments",
+		[FT_CNT_NONLINEAR] = "nonlinear",
+		[FT_CNT_OTHERHOST] = "other_host",
+	};
+
+	return counter < FT_CNT_MAX && names[counter] ? names[counter] : "unknown";
+}
+
 int ft_parse_mac(const char *s, __u8 mac[6])
 {
 	unsigned int b[6];

@@ -20,6 +20,8 @@ const char *ft_fmt_hook(__u8 hook);
 const char *ft_fmt_rfc3339(__u64 mono_ns, __s64 mono_to_wall_ns, char buf[FT_TIME_STRLEN]);
 /* Local time of day, HH:MM:SS.uuuuuu. */
 const char *ft_fmt_clock(__u64 mono_ns, __s64 mono_to_wall_ns, char buf[FT_TIME_STRLEN]);
+/* The name of a kernel counter (enum ft_counter) in JSON and metrics. */
+const char *ft_counter_name(unsigned int counter);
 /* Parses "aa:bb:cc:dd:ee:ff"; 0 on success. */
 int ft_parse_mac(const char *s, __u8 mac[6]);
 

@@ -271,19 +271,11 @@ static void counters_obj(FILE *out, const struct ft_reducer *r, const struct ft_
 	jcount(out, "packets", k[FT_CNT_PACKETS]);
 	jcount(out, "events", r->events);
 	jcount(out, "lost_events", ft_lost_events(r));
-	jcount(out, "ringbuf_full", k[FT_CNT_RINGBUF_FULL]);
-	jcount(out, "flow_map_full", k[FT_CNT_FLOW_MAP_FULL]);
-	jcount(out, "arp_map_full", k[FT_CNT_ARP_MAP_FULL]);
 	jcount(out, "reducer_dropped",
 	       r->flows.dropped + r->claims.dropped + r->neighs.dropped + r->ifaces_dropped);
-	jcount(out, "malformed", k[FT_CNT_MALFORMED]);
-	jcount(out, "non_ip", k[FT_CNT_NON_IP]);
-	jcount(out, "icmp_unmatched", k[FT_CNT_ICMP_UNMATCHED]);
-	jcount(out, "arp_folded", k[FT_CNT_ARP_FOLDED]);
-	jcount(out, "neigh_other_netns", k[FT_CNT_NEIGH_OTHER_NETNS]);
-	jcount(out, "fragments", k[FT_CNT_FRAGMENTS]);
-	jcount(out, "nonlinear", k[FT_CNT_NONLINEAR]);
-	jcount(out, "other_host", k[FT_CNT_OTHERHOST]);
+	/* Every kernel counter by its name, so a new one appears by itself. */
+	for (unsigned int i = FT_CNT_PACKETS + 1; i < FT_CNT_MAX; i++)
+		jcount(out, ft_counter_name(i), k[i]);
 	jcount(out, "flows_tracked", r->counters.flows_tracked);
 	jcount(out, "flow_map_capacity", r->counters.flow_map_capacity);
 	jcount(out, "flows_evicted", r->flows.evicted);

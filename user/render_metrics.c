@@ -5,20 +5,6 @@
 #include "reduce.h"
 #include "render_metrics.h"
 
-static const char *const counter_names[FT_CNT_MAX] = {
-	[FT_CNT_PACKETS] = "packets",
-	[FT_CNT_RINGBUF_FULL] = "ringbuf_full",
-	[FT_CNT_FLOW_MAP_FULL] = "flow_map_full",
-	[FT_CNT_ARP_MAP_FULL] = "arp_map_full",
-	[FT_CNT_MALFORMED] = "malformed",
-	[FT_CNT_NON_IP] = "non_ip",
-	[FT_CNT_ICMP_UNMATCHED] = "icmp_unmatched",
-	[FT_CNT_ARP_FOLDED] = "arp_folded",
-	[FT_CNT_NEIGH_OTHER_NETNS] = "neigh_other_netns",
-	[FT_CNT_FRAGMENTS] = "fragments",
-	[FT_CNT_NONLINEAR] = "nonlinear",
-	[FT_CNT_OTHERHOST] = "other_host",
-};
 
 static void family(FILE *out, const char *name, const char *type, const char *help)
 {
@@ -44,7 +30,7 @@ void ft_render_metrics(FILE *out, const struct ft_summary *s, const struct ft_co
 	fprintf(out, "fluxtrace_lost_events_total %llu\n", (unsigned long long)s->lost_events);
 	family(out, "kernel_total", "counter", "Per-CPU kernel counters, summed.");
 	for (int i = 0; i < FT_CNT_MAX; i++)
-		fprintf(out, "fluxtrace_kernel_total{counter=\"%s\"} %llu\n", counter_names[i],
+		fprintf(out, "fluxtrace_kernel_total{counter=\"%s\"} %llu\n", ft_counter_name(i),
 			(unsigned long long)c->kernel[i]);
 	family(out, "interface_hook", "gauge", "1 for each hook attached to a traced interface.");
 	for (size_t i = 0; i < n; i++) {
