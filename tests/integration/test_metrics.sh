@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Live use: --metrics serves Prometheus text with findings, flows, losses and
-# per-interface hooks; --json --interval N streams one JSON object per line.
+# per-interface hooks; --json --interval N streams one JSON object per line;
+# --interval N alone redraws the text report.
 source "$(dirname "$0")/lib.sh"
 lab_pair
 command -v curl >/dev/null || skip "curl is not installed"
@@ -32,4 +33,15 @@ lines=$(grep -c '^{' "$WORK/out")
 [[ $lines -ge 2 ]] || fail "expected JSON lines every second, got $lines"
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1]) if l.strip()]' "$WORK/out" ||
 	fail "a JSON line does not parse"
+
+# The text live view: a report every interval, then the final one.
+ft_start "$NS_A" -i "$IF_A" --interval 1
+ip netns exec "$NS_B" ping -c 3 -i 0.5 -W 1 $IP_A >/dev/null
+for _ in $(seq 50); do
+	[[ $(grep -c '^fluxtrace report: ' "$WORK/out") -ge 2 ]] && break
+	sleep 0.1
+done
+ft_stop
+reports=$(grep -c '^fluxtrace report: ' "$WORK/out")
+[[ $reports -ge 3 ]] || { cat "$WORK/out"; fail "expected a text report every second, got $reports"; }
 echo ok
