@@ -150,6 +150,14 @@ def check_schema(r):
             need(e, "type", int, ew)
             need(e, "code", int, ew)
             need_ip(e, "from", ew)
+        for j, d in enumerate(need_list(f, "drops", w)):
+            dw = f"{w}.drops[{j}]"
+            if need(d, "reason", str, dw) not in ("rp_filter", "netfilter"):
+                raise Failure(f"schema: {dw}.reason is {d['reason']!r}")
+            if need(d, "side", str, dw) not in ("request", "reply"):
+                raise Failure(f"schema: {dw}.side is {d['side']!r}")
+            if not is_name(need(d, "interface", str, dw)):
+                raise Failure(f"schema: {dw}.interface is {d['interface']!r}")
         need_time(f, "first_seen", w)
         need_time(f, "last_seen", w)
         need(f, "hint", str, w)
