@@ -43,7 +43,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check unit integration e2e demo bench vmtest fuzz install clean
+.PHONY: all deps check unit integration e2e demo bench vmtest fuzz install clean run-check \
+	run-demo run-bench run-vmtest
 
 all: $(BIN) $(UNIT_BIN)
 
@@ -84,7 +85,14 @@ $(BUILD)/bpf $(BUILD)/user $(BUILD)/tests/unit:
 
 # The test suites: unit (criterion, incl. BPF programs through
 # BPF_PROG_TEST_RUN), integration (namespaces, real traffic), e2e (labs).
-check: deps all
+# Packages first, then a fresh make that sees them (pkg-config flags are
+# read when the Makefile is parsed), even under -j.
+check demo bench vmtest:
+	$(Q)tools/deps.sh $(if $(filter vmtest,$@),--vm)
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory run-$@
+
+run-check:
 	$(Q)tools/run-tests.sh $(BUILD)
 
 unit: all
@@ -96,14 +104,13 @@ integration: all
 e2e: all
 	$(Q)tools/run-tests.sh $(BUILD) e2e
 
-demo: deps all
+run-demo:
 	$(Q)tools/lab/demo.sh $(BUILD)
 
-bench: deps all
+run-bench:
 	$(Q)tools/bench/run.sh $(BUILD)
 
-vmtest: deps all
-	$(Q)tools/deps.sh --vm
+run-vmtest:
 	$(Q)tools/vmtest.sh $(BUILD)
 
 # libFuzzer on the trace reader, FUZZ_SECONDS (default 60) long.
