@@ -367,6 +367,20 @@ static __u8 classify(const struct ft_reducer *r, __u8 family, const __u8 *ip,
 	return proxy ? FT_CLASS_PROXY_ARP : FT_CLASS_NONE;
 }
 
+
+/* One MAC's claims folded into a wire finding: its MAC, interfaces, count
+ * and time span. */
+static void add_claimer(struct ft_finding *x, const struct ft_claimer *m)
+{
+	ft_maclist_add(&x->macs, m->mac);
+	for (int k = 0; k < m->n_if; k++)
+		ft_iflist_add(&x->ifaces, m->ifindex[k]);
+	x->weight += m->count;
+	if (!x->first_ns || m->first_ns < x->first_ns)
+		x->first_ns = m->first_ns;
+	if (m->last_ns > x->last_ns)
+		x->last_ns = m->last_ns;
+}
 static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 			  const struct ft_ipclaim *c, struct ft_findings *fs)
 {
@@ -386,18 +400,8 @@ static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 			return -ENOMEM;
 		x->kind = FT_KIND_LOCAL_FLUX;
 		for (int i = 0; i < c->n_macs; i++) {
-			const struct ft_claimer *m = &c->macs[i];
-
-			if (!m->local)
-				continue;
-			ft_maclist_add(&x->macs, m->mac);
-			for (int k = 0; k < m->n_if; k++)
-				ft_iflist_add(&x->ifaces, m->ifindex[k]);
-			x->weight += m->count;
-			if (!x->first_ns || m->first_ns < x->first_ns)
-				x->first_ns = m->first_ns;
-			if (m->last_ns > x->last_ns)
-				x->last_ns = m->last_ns;
+			if (c->macs[i].local)
+				add_claimer(x, &c->macs[i]);
 		}
 	}
 	if (n_remote >= 1 && c->n_macs >= 2) {
@@ -406,16 +410,7 @@ static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 			return -ENOMEM;
 		x->kind = FT_KIND_DUPLICATE_IP;
 		for (int i = 0; i < c->n_macs; i++) {
-			const struct ft_claimer *m = &c->macs[i];
-
-			ft_maclist_add(&x->macs, m->mac);
-			for (int k = 0; k < m->n_if; k++)
-				ft_iflist_add(&x->ifaces, m->ifindex[k]);
-			x->weight += m->count;
-			if (!x->first_ns || m->first_ns < x->first_ns)
-				x->first_ns = m->first_ns;
-			if (m->last_ns > x->last_ns)
-				x->last_ns = m->last_ns;
+			add_claimer(x, &c->macs[i]);
 		}
 		duplicate_verdict(r, c, n_local, x);
 		/* A proxy answers only with replies, for several IPs, while
