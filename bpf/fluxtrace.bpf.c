@@ -7,7 +7,7 @@
 #include <bpf/bpf_tracing.h>
 #include "fluxtrace/events.h"
 #include "parse.bpf.h"
-#include "maps.bpf.h"
+#include "common.bpf.h"
 #include "flow.bpf.h"
 #include "neigh.bpf.h"
 #include "drop.bpf.h"
