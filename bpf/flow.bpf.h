@@ -7,6 +7,22 @@
 #ifndef FLUXTRACE_FLOW_BPF_H
 #define FLUXTRACE_FLOW_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+#include "fluxtrace/events.h"
+#include "common.bpf.h"
+#include "parse.bpf.h"
+
+/* Every tracked flow, by canonical key. LRU: when full, the least recently
+ * seen flow makes room. The loader resizes it from --max-flows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FT_DEFAULT_MAX_FLOWS);
+	__type(key, struct ft_flow_key);
+	__type(value, struct ft_flow_state);
+} ft_flows SEC(".maps");
+
 /* Fill key from a tuple, lower endpoint first; returns the packet's side.
  * "Lower" is byte order (as the address reads), then port. */
 static __always_inline __u8 ft_flow_key_of(const struct ft_tuple *t, struct ft_flow_key *key)
