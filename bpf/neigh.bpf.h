@@ -44,7 +44,8 @@ struct {
 } ft_arp_dedup SEC(".maps");
 
 /* Report an ARP/NDP packet unless an identical one was reported less than
- * ft_arp_window_ns ago; folded repeats are counted into the next report. */
+ * ft_arp_window_ns ago; folded repeats are counted into the next report.
+ * Global, not static, like ft_icmp_error(): verified once on its own. */
 __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 {
 	const struct ft_arp_info *ai;
