@@ -9,6 +9,14 @@
 #ifndef FLUXTRACE_DROP_BPF_H
 #define FLUXTRACE_DROP_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "fluxtrace/events.h"
+#include "common.bpf.h"
+#include "parse.bpf.h"
+#include "flow.bpf.h"
+
 /* Room for the largest IPv4 header (60 bytes) or IPv6 (40) plus 8 bytes of
  * L4: the verifier bounds every access by this size, not by the cursor. */
 #define FT_DROP_HEADER_BYTES 128

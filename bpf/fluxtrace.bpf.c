@@ -3,11 +3,10 @@
  * Every program observes only: packets always continue unchanged. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "fluxtrace/events.h"
+#include "common.bpf.h"
 #include "parse.bpf.h"
-#include "maps.bpf.h"
 #include "flow.bpf.h"
 #include "neigh.bpf.h"
 #include "drop.bpf.h"
@@ -15,6 +14,24 @@
 #define TC_ACT_UNSPEC (-1)	/* == TCX_NEXT: let later filters run */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Each traced interface's own MAC, by ifindex, so ingress hooks can ignore
+ * unicast frames for other hosts (an interface in promiscuous mode sees
+ * them; the stack would drop them). Filled by the loader. */
+#define FT_MAX_IFINDEX 4096
+
+struct ft_if_mac {
+	__u8 mac[6];
+	__u8 filter;		/* 1: drop others' unicast from flow tracking */
+	__u8 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, FT_MAX_IFINDEX);
+	__type(key, __u32);
+	__type(value, struct ft_if_mac);
+} ft_if_macs SEC(".maps");
 
 /* A unicast frame for another MAC, seen only because the interface is
  * promiscuous: not this host's traffic, so not its flows. XDP has no

@@ -6,8 +6,46 @@
 #ifndef FLUXTRACE_NEIGH_BPF_H
 #define FLUXTRACE_NEIGH_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "fluxtrace/events.h"
+#include "common.bpf.h"
+#include "parse.bpf.h"
+
+/* Set by the loader before load: ARP/NDP repeat folding window. */
+const volatile __u64 ft_arp_window_ns = 1000000000ULL;
+
+#define FT_ARP_DEDUP_ENTRIES 4096
+
+struct ft_arp_key {
+	__u32 ifindex;
+	__u8 hook;
+	__u8 op;
+	__u8 flags;
+	__u8 family;
+	__u8 sender_ip[16];
+	__u8 target_ip[16];
+	__u8 sender_mac[6];
+	__u8 pad[2];
+};
+
+struct ft_arp_seen {
+	__u64 last_ns;		/* last time one was reported */
+	__u32 folded;		/* repeats folded since */
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, FT_ARP_DEDUP_ENTRIES);
+	__type(key, struct ft_arp_key);
+	__type(value, struct ft_arp_seen);
+} ft_arp_dedup SEC(".maps");
+
 /* Report an ARP/NDP packet unless an identical one was reported less than
- * ft_arp_window_ns ago; folded repeats are counted into the next report. */
+ * ft_arp_window_ns ago; folded repeats are counted into the next report.
+ * Global, not static, like ft_icmp_error(): verified once on its own. */
 __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 {
 	const struct ft_arp_info *ai;

@@ -7,13 +7,16 @@
 #ifndef FLUXTRACE_PARSE_BPF_H
 #define FLUXTRACE_PARSE_BPF_H
 
+#include "vmlinux.h"
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include "fluxtrace/events.h"
 
 /* From linux/if_arp.h, icmp.h and icmpv6.h, which drag in libc headers. */
 #define ICMP_ECHOREPLY 0

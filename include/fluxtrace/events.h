@@ -239,6 +239,11 @@ struct ft_flow_state {
 
 #define FT_DROPBIT(r) (1u << (r))
 
+/* Entries of the kernel's flow map unless --max-flows says otherwise: the
+ * size compiled into the BPF object and the default the loader applies,
+ * so the two cannot disagree. */
+#define FT_DEFAULT_MAX_FLOWS 65536
+
 /* FT_REC_FLOW_STATS: counters of one flow, read in batches from the map. */
 struct ft_flow_stats_record {
 	__u8 type;
