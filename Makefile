@@ -27,9 +27,12 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 
 BPF_OBJ := $(BUILD)/fluxtrace.bpf.o
 SKEL := $(BUILD)/fluxtrace.skel.h
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/*.c))
+# user/ holds one folder per stage of the data's journey (README, "Where
+# the code lives"); every .c below it is built.
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(wildcard user/*.c user/*/*.c))
 LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
-UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,$(wildcard tests/unit/*.c))
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%.o,\
+	     $(wildcard tests/unit/*.c tests/unit/lib/*.c))
 BIN := $(BUILD)/fluxtrace
 UNIT_BIN := $(BUILD)/unit-tests
 
@@ -64,12 +67,14 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/user/%.o: user/%.c $(SKEL) | $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c $(SKEL)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/unit/%.o: tests/unit/%.c $(SKEL) | $(BUILD)/tests/unit
+$(BUILD)/tests/unit/%.o: tests/unit/%.c $(SKEL)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/unit -c $< -o $@
 
 $(BIN): $(USER_OBJS)
@@ -80,7 +85,7 @@ $(UNIT_BIN): $(UNIT_OBJS) $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcriterion -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests/unit:
+$(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
 # The test suites: unit (criterion, incl. BPF programs through
@@ -93,6 +98,7 @@ check demo bench vmtest:
 	$(Q)$(MAKE) --no-print-directory run-$@
 
 run-check:
+	$(Q)tools/include-graph.sh --check >/dev/null
 	$(Q)tools/run-tests.sh $(BUILD)
 
 unit: all
@@ -123,4 +129,4 @@ install: $(BIN)
 clean:
 	rm -rf build build-san
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*/*/*/*.d)

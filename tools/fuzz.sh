@@ -36,7 +36,7 @@ mkdir -p "$out/corpus" "$out/artifacts"
 if ! "$clang" -std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Iinclude -Iuser \
-	tests/fuzz/fuzz_tracefile.c user/tracefile.c -lz -o "$bin"; then
+	tests/fuzz/fuzz_tracefile.c user/record/reader.c user/record/writer.c -lz -o "$bin"; then
 	echo "fuzz: building $bin failed (libFuzzer comes with libclang-rt-14-dev; run 'make deps')" >&2
 	exit 2
 fi

@@ -24,7 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <zlib.h>
-#include "tracefile.h"
+#include "record/trace.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -40,7 +40,7 @@ for mode in tcx clsact; do
 	[[ $(xdp_count) -gt $xdp_before ]] || fail "$mode: the other XDP program stopped running"
 	[[ $(tc_pass_count) -gt $tc_before ]] || fail "$mode: the other tc filter stopped running"
 	ft_stop
-	events_matching "tc-ingress +$IF_A +in +new +icmp $IP_B" | grep -q . ||
+	events_matching "tc_ingress +$IF_A +in +new +icmp $IP_B" | grep -q . ||
 		{ cat "$WORK/out"; fail "$mode: ingress not traced at tc"; }
 	xdp_before=$(xdp_count); tc_before=$(tc_pass_count)
 	traffic

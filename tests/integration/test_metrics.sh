@@ -24,7 +24,7 @@ for kind in return_path_mismatch next_hop_mismatch one_way multipath local_flux 
 		fail "no findings gauge for $kind"
 done
 grep -q '^fluxtrace_lost_events_total 0$' "$WORK/metrics" || fail "lost events not 0"
-grep -q "^fluxtrace_interface_hook{interface=\"$IF_A\",.*hook=\"tc-ingress\"} 1$" "$WORK/metrics" ||
+grep -q "^fluxtrace_interface_hook{interface=\"$IF_A\",.*hook=\"tc_ingress\"} 1$" "$WORK/metrics" ||
 	fail "no per-interface hook metric"
 grep -q '^fluxtrace_kernel_total{counter="ringbuf_full"} 0$' "$WORK/metrics" ||
 	fail "no ring-buffer loss counter"

@@ -6,7 +6,7 @@
  */
 #include <time.h>
 #include <criterion/criterion.h>
-#include "bpf_run.h"
+#include "lib/bpf_run.h"
 
 #define LO_IFINDEX 1
 

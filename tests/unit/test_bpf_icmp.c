@@ -6,7 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <netinet/in.h>
-#include "bpf_run.h"
+#include "lib/bpf_run.h"
 
 #define LO_IFINDEX 1
 

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <criterion/criterion.h>
 #include <netinet/in.h>
-#include "bpf_run.h"
+#include "lib/bpf_run.h"
 
 #define V4_A "10.0.0.1"
 #define V4_B "10.0.0.2"

@@ -10,8 +10,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
-#include "reduce_flows_emu.h"
-#include "scratch_netns.h"
+#include "lib/reduce_flows_emu.h"
+#include "lib/scratch_netns.h"
 
 TestSuite(reduce_drops, .init = emu_setup, .fini = emu_teardown);
 
@@ -36,11 +36,11 @@ static void synack_dropped(__u64 ts, __u8 reason)
 	drop(ts + 1000, reason, ETH1, 6, SERVER, 443, CLIENT, 5000);
 }
 
-static char hint_buf[1024];
+static char hint_buf[FT_HINT_MAX];
 
-static const char *hint(const struct ft_finding *f, const struct ft_report_ctx *ctx)
+static const char *hint(const struct ft_finding *f, bool live)
 {
-	ft_finding_hint(R, f, ctx, hint_buf, sizeof(hint_buf));
+	ft_explain(f, &R->ifaces, live, hint_buf, sizeof(hint_buf));
 	return hint_buf;
 }
 
@@ -55,7 +55,7 @@ Test(reduce_drops, reply_dropped_by_rp_filter_is_one_way)
 	cr_expect_null(find_kind(FT_KIND_ONE_WAY));
 	f = found(FT_KIND_RETURN_PATH_MISMATCH);
 	cr_expect_eq(f->n_drops, 1);
-	hint(f, NULL);
+	hint(f, false);
 	cr_expect_not_null(strstr(hint_buf, "the kernel drops the replies (rp_filter on eth1)"),
 			   "%s", hint_buf);
 
@@ -76,7 +76,7 @@ Test(reduce_drops, reply_dropped_by_rp_filter_is_one_way)
 	cr_expect_neq(f->drops[0].side, f->client_side, "the reply side");
 	cr_expect_null(find_kind(FT_KIND_RETURN_PATH_MISMATCH), "one_way replaces it");
 	cr_expect_eq(n_alarms(), 1);
-	hint(found(FT_KIND_ONE_WAY), NULL);
+	hint(found(FT_KIND_ONE_WAY), false);
 	cr_expect_not_null(strstr(hint_buf, "Replies from 192.0.2.9 reach eth1"), "%s", hint_buf);
 	cr_expect_not_null(strstr(hint_buf, "rp_filter"), "%s", hint_buf);
 }
@@ -105,7 +105,7 @@ Test(reduce_drops, reply_dropped_by_netfilter_is_one_way)
 	cr_expect_eq(f->reason, FT_OW_REPLY_DROPPED_NF);
 	cr_expect_eq(f->server_port, 53);
 	cr_expect_str_eq(ifname(&f->rep_in, 0), "eth0");
-	cr_expect_not_null(strstr(hint(f, NULL), "conntrack state INVALID"), "%s", hint_buf);
+	cr_expect_not_null(strstr(hint(f, false), "conntrack state INVALID"), "%s", hint_buf);
 	cr_expect_not_null(strstr(hint_buf, "iptables/nft"), "%s", hint_buf);
 }
 
@@ -126,7 +126,7 @@ Test(reduce_drops, request_dropped_by_rp_filter_is_one_way)
 	cr_expect_eq(f->pkts_rep, 0);
 	cr_assert_eq(f->n_drops, 1);
 	cr_expect_eq(f->drops[0].side, f->client_side, "the request side");
-	cr_expect_not_null(strstr(hint(f, NULL), "Requests from 10.0.1.5 reach eth1"), "%s",
+	cr_expect_not_null(strstr(hint(f, false), "Requests from 10.0.1.5 reach eth1"), "%s",
 			   hint_buf);
 	cr_expect_eq(n_alarms(), 1);
 }
@@ -209,7 +209,7 @@ Test(reduce_drops, reply_that_got_through_later_is_not_one_way)
 	f = found(FT_KIND_RETURN_PATH_MISMATCH);
 	cr_assert_eq(f->n_drops, 1);
 	cr_expect_eq(f->drops[0].reason, FT_DROP_RPFILTER);
-	cr_expect_not_null(strstr(hint(f, NULL), "dropped replies at first (rp_filter on eth1), "
+	cr_expect_not_null(strstr(hint(f, false), "dropped replies at first (rp_filter on eth1), "
 						 "later ones got through"),
 			   "%s", hint_buf);
 	cr_expect_eq(n_alarms(), 1);
@@ -307,7 +307,6 @@ Test(reduce_drops, unknown_drop_reason_is_refused)
 
 /* ---- hints with this host's facts: rp_filter named with its real value ---- */
 
-static const struct ft_report_ctx live = { .host = "test", .source = "live", .host_facts = true };
 
 /* eth1 in a private namespace, with all=0 and eth1=value. */
 static void eth1_rp_filter(int value)
@@ -331,7 +330,7 @@ Test(reduce_drops, hint_says_loose_rp_filter_accepts)
 {
 	eth1_rp_filter(2);
 	accepted_on_eth1();
-	hint(found(FT_KIND_RETURN_PATH_MISMATCH), &live);
+	hint(found(FT_KIND_RETURN_PATH_MISMATCH), true);
 	cr_expect_not_null(strstr(hint_buf, "loose rp_filter (2) on eth1 accepts them"), "%s",
 			   hint_buf);
 	cr_expect_not_null(strstr(hint_buf, "rp_filter eth1=2)"), "%s", hint_buf);
@@ -342,7 +341,7 @@ Test(reduce_drops, hint_says_rp_filter_off_accepts)
 {
 	eth1_rp_filter(0);
 	accepted_on_eth1();
-	hint(found(FT_KIND_RETURN_PATH_MISMATCH), &live);
+	hint(found(FT_KIND_RETURN_PATH_MISMATCH), true);
 	cr_expect_not_null(strstr(hint_buf, "rp_filter is off (0) on eth1"), "%s", hint_buf);
 	cr_expect_null(strstr(hint_buf, "strict rp_filter (1) on eth1"), "%s", hint_buf);
 }
@@ -354,12 +353,12 @@ Test(reduce_drops, hint_says_strict_rp_filter_drops)
 	synack(T0 + MS);
 	now(T0 + 5 * SEC);
 	/* No drop event (a kernel without the tracepoint): the sysctl says it. */
-	hint(found(FT_KIND_RETURN_PATH_MISMATCH), &live);
+	hint(found(FT_KIND_RETURN_PATH_MISMATCH), true);
 	cr_expect_not_null(strstr(hint_buf, "strict rp_filter (1) on eth1 drops them"), "%s",
 			   hint_buf);
 	drop(T0 + MS + 1000, FT_DROP_RPFILTER, ETH1, 6, SERVER, 443, CLIENT, 5000);
 	now(T0 + 5 * SEC);
-	hint(found(FT_KIND_ONE_WAY), &live);
+	hint(found(FT_KIND_ONE_WAY), true);
 	cr_expect_not_null(strstr(hint_buf, "strict rp_filter (1, the larger of "
 					    "net.ipv4.conf.all.rp_filter and "
 					    "net.ipv4.conf.eth1.rp_filter)"),
@@ -376,7 +375,7 @@ Test(reduce_drops, hint_reads_the_effective_rp_filter)
 	syn(T0);
 	synack_dropped(T0 + MS, FT_DROP_RPFILTER);
 	now(T0 + 5 * SEC);
-	hint(found(FT_KIND_ONE_WAY), &live);
+	hint(found(FT_KIND_ONE_WAY), true);
 	cr_expect_not_null(strstr(hint_buf, "loose rp_filter (2,"), "%s", hint_buf);
 	cr_expect_not_null(strstr(hint_buf, "add a route to 192.0.2.9"), "%s", hint_buf);
 }
@@ -386,7 +385,7 @@ Test(reduce_drops, hint_without_host_facts_names_the_sysctl)
 	syn(T0);
 	synack_dropped(T0 + MS, FT_DROP_RPFILTER);
 	now(T0 + 5 * SEC);
-	hint(found(FT_KIND_ONE_WAY), NULL);
+	hint(found(FT_KIND_ONE_WAY), false);
 	cr_expect_not_null(strstr(hint_buf, "host facts unavailable"), "%s", hint_buf);
 	cr_expect_not_null(strstr(hint_buf, "net.ipv4.conf.eth1.rp_filter"), "%s", hint_buf);
 }

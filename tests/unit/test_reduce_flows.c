@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <string.h>
-#include "reduce_flows_emu.h"
+#include "lib/reduce_flows_emu.h"
 
 TestSuite(reduce_flows, .init = emu_setup, .fini = emu_teardown);
 
@@ -55,11 +55,11 @@ Test(reduce_flows, client_reply_arrives_on_other_interface)
 	/* The SYN-ACK was never acknowledged: the hint says it was dropped. */
 	char hint[1024];
 
-	ft_finding_hint(R, found(FT_KIND_RETURN_PATH_MISMATCH), NULL, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, false, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "never completed"), "%s", hint);
 	tcp(T0 + 2 * MS, OUT, ETH0, "10.0.0.2", 5000, "192.0.2.9", 443, FT_TCP_ACK, MAC_R1);
 	now(T0 + 3 * SEC);
-	ft_finding_hint(R, found(FT_KIND_RETURN_PATH_MISMATCH), NULL, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, false, hint, sizeof(hint));
 	cr_expect_null(strstr(hint, "never completed"), "%s", hint);
 }
 
@@ -272,7 +272,7 @@ Test(reduce_flows, pinned_flow_answered_becomes_evictable)
 Test(reduce_flows, bounded_flow_table)
 {
 	struct ft_reduce_opts o = FT_REDUCE_OPTS_DEFAULT;
-	struct ft_summary s;
+	struct ft_report rep;
 	int dropped = 0;
 
 	o.max_flows = 4;
@@ -296,8 +296,9 @@ Test(reduce_flows, bounded_flow_table)
 			dropped++;
 	cr_expect_eq(dropped, 2);
 	mark(T0 + 5 * SEC);
-	ft_reducer_summary(R, &s);
-	cr_expect_eq(s.by_kind[FT_KIND_ONE_WAY], 4);
-	cr_expect_eq(s.lost_events, 2);
-	cr_expect_eq(s.flows, 12);
+	cr_assert_eq(ft_reducer_report(R, &rep, false), 0);
+	cr_expect_eq(rep.findings.per_kind[FT_KIND_ONE_WAY], 4);
+	cr_expect_eq(rep.health.lost_events, 2);
+	cr_expect_eq(rep.health.flows_seen, 12);
+	ft_report_free(&rep);
 }

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "reduce_internal.h"
+#include "common/format.h"
+#include "explain/explain.h"
+#include "reduce/internal.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
@@ -144,7 +146,7 @@ static void mark(__u64 ts)
 static const struct ft_finding *find_kind(unsigned int kind)
 {
 	ft_findings_free(&FS);
-	cr_assert_eq(ft_findings_collect(R, &FS), 0);
+	cr_assert_eq(ft_findings_collect(R, &FS, true), 0);
 	for (size_t i = 0; i < FS.n; i++)
 		if (FS.v[i].kind == kind)
 			return &FS.v[i];
@@ -156,16 +158,20 @@ static const struct ft_finding *found(unsigned int kind)
 {
 	const struct ft_finding *f = find_kind(kind);
 
-	cr_assert_not_null(f, "no %s finding", ft_finding_kind_name(kind));
+	cr_assert_not_null(f, "no %s finding", ft_kind_name(kind));
 	return f;
 }
 
 static __u32 n_alarms(void)
 {
-	struct ft_summary s;
+	struct ft_report rep;
+	__u32 n = 0;
 
-	ft_reducer_summary(R, &s);
-	return s.asymmetry + s.arp_flux;
+	cr_assert_eq(ft_reducer_report(R, &rep, false), 0);
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+		n += rep.findings.per_kind[k];
+	ft_report_free(&rep);
+	return n;
 }
 
 static bool has_mac(const struct ft_maclist *l, const char *mac)
@@ -236,8 +242,7 @@ static void eff_arp_ignore(const char *dev, char *buf, size_t len)
 /* With host facts, the hint carries the effective sysctls read here. */
 Test(reduce_neigh, local_flux_hint_reads_sysctls)
 {
-	struct ft_report_ctx ctx = { .host_facts = true };
-	char hint[1024], want[64], lo[8], eth0[8];
+	char hint[FT_HINT_MAX], want[64], lo[8], eth0[8];
 
 	iface(1, "lo", "02:00:00:00:00:01");
 	ARP(.ts = T0, .hook = FT_HOOK_TC_EGRESS, .ifindex = 1, .op = FT_ARP_REPLY,
@@ -248,11 +253,10 @@ Test(reduce_neigh, local_flux_hint_reads_sysctls)
 	mark(T0 + SEC);
 	eff_arp_ignore("lo", lo, sizeof(lo));
 	eff_arp_ignore("eth0", eth0, sizeof(eth0));
-	ft_finding_hint(R, found(FT_KIND_LOCAL_FLUX), &ctx, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, true, hint, sizeof(hint));
 	snprintf(want, sizeof(want), "arp_ignore lo=%s eth0=%s;", lo, eth0);
 	cr_expect_not_null(strstr(hint, want), "want \"%s\" in: %s", want, hint);
-	ctx.host_facts = false;
-	ft_finding_hint(R, found(FT_KIND_LOCAL_FLUX), &ctx, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, false, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "host facts unavailable"), "%s", hint);
 }
 

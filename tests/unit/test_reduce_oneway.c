@@ -7,7 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
-#include "reduce_flows_emu.h"
+#include "lib/reduce_flows_emu.h"
 
 TestSuite(reduce_oneway, .init = emu_setup, .fini = emu_teardown);
 

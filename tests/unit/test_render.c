@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "hostfacts.h"
-#include "json_parse.h"
-#include "reduce_internal.h"
-#include "scratch_netns.h"
+#include <stdio.h>
+#include "explain/hostfacts.h"
+#include "lib/json_parse.h"
+#include "lib/scratch_netns.h"
+#include "reduce/internal.h"
+#include "render/render.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
@@ -133,22 +135,24 @@ static void scenario(struct ft_reducer *r)
 	counters(r, T0 + 10 * SEC);
 }
 
-static const struct ft_report_ctx no_facts = {
+static const struct ft_render_ctx no_facts = {
 	.host = "testhost",
 	.source = "trace.ft",
 	.mono_to_wall_ns = WALL,
-	.host_facts = false,
 };
 
-static const char *render(struct ft_reducer *r, bool json, const struct ft_report_ctx *ctx)
+static const char *render(struct ft_reducer *r, bool json, const struct ft_render_ctx *ctx)
 {
+	struct ft_report rep;
 	FILE *f;
 
 	free(out_buf);
 	out_buf = NULL;
 	f = open_memstream(&out_buf, &out_len);
 	cr_assert_not_null(f);
-	cr_assert_eq(json ? ft_report_json(r, ctx, f) : ft_report_text(r, ctx, f), 0);
+	cr_assert_eq(ft_reducer_report(r, &rep, true), 0);
+	cr_assert_eq(json ? ft_render_json(&rep, ctx, f) : ft_render_text(&rep, ctx, f), 0);
+	ft_report_free(&rep);
 	fclose(f);
 	return out_buf;
 }
@@ -409,7 +413,7 @@ Test(render, json_classified_look_alikes)
 
 Test(render, json_escapes_strings)
 {
-	struct ft_report_ctx ctx = no_facts;
+	struct ft_render_ctx ctx = no_facts;
 	struct jv *doc;
 
 	ctx.host = "we\"ird\\host\nname\x01";
@@ -485,7 +489,7 @@ Test(render, text_report)
 
 Test(render, text_no_findings_and_colour)
 {
-	struct ft_report_ctx ctx = no_facts;
+	struct ft_render_ctx ctx = no_facts;
 	const char *t;
 
 	counters(R, T0);
@@ -501,7 +505,7 @@ Test(render, text_fits_100_columns)
 	static const char *const macs[] = { "02:00:00:00:0a:01", "02:00:00:00:0a:02",
 					    "02:00:00:00:0a:03", "02:00:00:00:0a:04",
 					    "02:00:00:00:0a:05", "02:00:00:00:0a:06" };
-	struct ft_report_ctx ctx = no_facts;
+	struct ft_render_ctx ctx = no_facts;
 
 	ctx.host = "a-rather-long-host-name-for-a-report-header.example.internal.company.test";
 	ctx.source = "/var/tmp/traces/a-long-directory-name/with-a-long-trace-file-name.ft";
@@ -522,7 +526,7 @@ Test(render, text_fits_100_columns)
 /* A flood of findings: every one counted, a bounded number listed. */
 Test(render, findings_are_bounded_per_kind)
 {
-	struct ft_summary sum;
+	struct ft_report rep;
 	struct jv *doc;
 
 	for (__u32 i = 0; i < 1100; i++) {
@@ -540,8 +544,9 @@ Test(render, findings_are_bounded_per_kind)
 		feed(R, &e, sizeof(e));
 	}
 	counters(R, T0 + 5 * SEC);
-	ft_reducer_summary(R, &sum);
-	cr_expect_eq(sum.by_kind[FT_KIND_ONE_WAY], 1100);
+	cr_assert_eq(ft_reducer_report(R, &rep, false), 0);
+	cr_expect_eq(rep.findings.per_kind[FT_KIND_ONE_WAY], 1100);
+	ft_report_free(&rep);
 	doc = jparse_line(render(R, true, &no_facts));
 	cr_expect_eq(jget(doc, "asymmetry")->n, 1000);
 	cr_expect_eq(jnum(jget(jget(doc, "counters"), "findings_truncated")), 100);
@@ -551,12 +556,14 @@ Test(render, findings_are_bounded_per_kind)
 
 Test(render, kinds_are_named)
 {
-	cr_expect_str_eq(ft_finding_kind_name(FT_KIND_RETURN_PATH_MISMATCH),
-			 "return_path_mismatch");
-	cr_expect_str_eq(ft_finding_kind_name(FT_KIND_MAC_CHANGED), "mac_changed");
-	cr_expect_null(ft_finding_kind_name(FT_KIND_MAX));
-	cr_expect(ft_finding_kind_is_asymmetry(FT_KIND_ONE_WAY));
-	cr_expect_not(ft_finding_kind_is_asymmetry(FT_KIND_DUPLICATE_IP));
+	cr_expect_str_eq(ft_kind_name(FT_KIND_RETURN_PATH_MISMATCH), "return_path_mismatch");
+	cr_expect_str_eq(ft_kind_name(FT_KIND_MAC_CHANGED), "mac_changed");
+	cr_expect_null(ft_kind_name(FT_KIND_MAX));
+	cr_expect(ft_kind_is_asymmetry(FT_KIND_ONE_WAY));
+	cr_expect_not(ft_kind_is_asymmetry(FT_KIND_DUPLICATE_IP));
+	/* One name per hook, the same in JSON, metrics, events and --check. */
+	cr_expect_str_eq(ft_hook_name(FT_HOOK_TC_INGRESS), "tc_ingress");
+	cr_expect_str_eq(ft_hook_name(FT_HOOK_TC_EGRESS), "tc_egress");
 }
 
 /* ---- host facts, read from this machine ---- */
@@ -582,11 +589,11 @@ static int max_int(int a, int b)
 
 Test(render, hint_carries_host_facts)
 {
-	struct ft_report_ctx ctx = no_facts;
+	struct ft_render_ctx ctx = no_facts;
 	char want[64];
 	const char *t;
 
-	ctx.host_facts = true;
+	R->opts.host_facts = true; /* live: hints read this host's facts */
 	iface(R, 1, "lo", "00:00:00:00:00:00");
 	iface(R, 3, "eth1", "02:00:00:00:00:11");
 	mismatch(R, 1, 3, 6);

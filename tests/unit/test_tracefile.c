@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <zlib.h>
-#include "tracefile.h"
+#include "record/trace.h"
 
 #define HDR_FIXED 164
 #define IFACE_SIZE sizeof(struct ft_iface_record)

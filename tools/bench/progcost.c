@@ -44,14 +44,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "fluxtrace/events.h"
-#include "tracefile.h"
+#include "record/trace.h"
 
 /* tcx attach types (kernel >= 6.6); the installed uapi headers may predate them. */
 #define PC_TCX_INGRESS 46
 #define PC_TCX_EGRESS 47
 
 enum hook { HOOK_XDP, HOOK_TC_IN, HOOK_TC_OUT, N_HOOKS };
-static const char *const hook_names[N_HOOKS] = { "xdp", "tc-ingress", "tc-egress" };
+static const char *const hook_names[N_HOOKS] = { "xdp", "tc_ingress", "tc_egress" };
 
 enum pkt { PKT_EST4, PKT_SYN4, PKT_ARP, PKT_EST6, N_PKTS };
 

@@ -135,7 +135,7 @@ def section_testrun(r, out):
     out.append("|---|---|--:|--:|--:|--:|--:|--:|")
     for mode, case in [("repeat", "est4"), ("repeat", "est6"), ("repeat", "arp-repeat"),
                        ("single", "est4"), ("single", "new4"), ("single", "arp-new")]:
-        for hook in ["xdp", "tc-ingress", "tc-egress"]:
+        for hook in ["xdp", "tc_ingress", "tc_egress"]:
             v = {s: r.testrun.get((mode, case, hook, s)) for s in subjects}
             if v["fluxtrace"] is None:
                 continue

@@ -85,9 +85,8 @@ log "building the floor programs and progcost"
 bpftool gen object "$OUT/floor.bpf.o" "$OUT/floor.tmp.o"
 "$CLANG" "${BPF_CFLAGS[@]}" -DFLOOR_LRU -c tools/bench/floor.bpf.c -o "$OUT/floor-lru.tmp.o"
 bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
-cc "${CFLAGS[@]}" -c user/tracefile.c -o "$OUT/tracefile.o"
 # shellcheck disable=SC2046
-cc "${CFLAGS[@]}" tools/bench/progcost.c "$OUT/tracefile.o" -o "$PROGCOST" \
+cc "${CFLAGS[@]}" tools/bench/progcost.c user/record/reader.c user/record/writer.c -o "$PROGCOST" \
 	$(pkg-config --cflags --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 
 # ---- what machine this is ----

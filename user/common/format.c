@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
-#include "format.h"
+#include "common/format.h"
 
 const char *ft_fmt_ip(__u8 family, const __u8 addr[16], char buf[FT_IP_STRLEN])
 {
@@ -35,21 +36,6 @@ const char *ft_fmt_proto(__u8 proto, char buf[8])
 	}
 	snprintf(buf, 8, "%u", proto);
 	return buf;
-}
-
-const char *ft_fmt_hook(__u8 hook)
-{
-	switch (hook) {
-	case FT_HOOK_XDP:
-		return "xdp";
-	case FT_HOOK_TC_INGRESS:
-		return "tc-ingress";
-	case FT_HOOK_TC_EGRESS:
-		return "tc-egress";
-	case FT_HOOK_NEIGH:
-		return "neigh";
-	}
-	return "?";
 }
 
 static void wall_of(__u64 mono_ns, __s64 offset, time_t *sec, long *usec)
@@ -86,37 +72,21 @@ const char *ft_fmt_clock(__u64 mono_ns, __s64 mono_to_wall_ns, char buf[FT_TIME_
 	return buf;
 }
 
-const char *ft_counter_name(unsigned int counter)
-{
-	static const char *const names[FT_CNT_MAX] = {
-		[FT_CNT_PACKETS] = "packets",
-		[FT_CNT_RINGBUF_FULL] = "ringbuf_full",
-		[FT_CNT_FLOW_MAP_FULL] = "flow_map_full",
-		[FT_CNT_ARP_MAP_FULL] = "arp_map_full",
-		[FT_CNT_MALFORMED] = "malformed",
-		[FT_CNT_NON_IP] = "non_ip",
-		[FT_CNT_ICMP_UNMATCHED] = "icmp_unmatched",
-		[FT_CNT_ARP_FOLDED] = "arp_folded",
-		[FT_CNT_NEIGH_OTHER_NETNS] = "neigh_other_netns",
-		[FT_CNT_FRAGMENTS] = "fragments",
-		[FT_CNT_NONLINEAR] = "nonlinear",
-		[FT_CNT_OTHERHOST] = "other_host",
-	};
-
-	return counter < FT_CNT_MAX && names[counter] ? names[counter] : "unknown";
-}
-
+/* Exactly six two-digit hex bytes separated by ':' or '-'. */
 int ft_parse_mac(const char *s, __u8 mac[6])
 {
 	unsigned int b[6];
-	char tail;
+	char sep[5], end;
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+	if (strlen(s) != 17)
 		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 0xff)
+	if (sscanf(s, "%2x%c%2x%c%2x%c%2x%c%2x%c%2x%c", &b[0], &sep[0], &b[1], &sep[1], &b[2],
+		   &sep[2], &b[3], &sep[3], &b[4], &sep[4], &b[5], &end) != 11)
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (sep[i] != ':' && sep[i] != '-')
 			return -1;
+	for (int i = 0; i < 6; i++)
 		mac[i] = b[i];
-	}
 	return 0;
 }

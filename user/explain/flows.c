@@ -7,8 +7,9 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "hostfacts.h"
-#include "reduce_internal.h"
+#include "common/format.h"
+#include "explain/explain.h"
+#include "explain/hostfacts.h"
 
 #define IPPROTO_TCP_ 6
 #define SYNACK (FT_TCP_SYN | FT_TCP_ACK)
@@ -60,21 +61,21 @@ static const char *icmp_name(const struct ft_icmp_note *n)
 }
 
 /* ' (route to X: "R"; rp_filter ...)' or the no-facts notice. */
-static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
-		       const struct ft_report_ctx *ctx, const __u8 *dst, const __u8 *src, __u32 iif,
+static void facts_tail(const struct ft_iftable *itab, const struct ft_finding *f,
+		       bool live, const __u8 *dst, const __u8 *src, __u32 iif,
 		       const struct ft_iflist *rp_ifs, char *buf, size_t len)
 {
 	char ip[FT_IP_STRLEN], rp[256];
 	struct ft_route rt;
 
-	if (!ctx || !ctx->host_facts) {
+	if (!live) {
 		snprintf(buf, len, " (%s)", FT_NO_FACTS);
 		return;
 	}
 	ft_hostfacts_route(f->family, dst, src, iif, &rt);
 	if (rp_ifs && rp_ifs->n)
 		snprintf(buf, len, " (route to %s: \"%s\"; %s)", ft_fmt_ip(f->family, dst, ip),
-			 rt.text, ft_sysctl_str(r, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
+			 rt.text, ft_explain_sysctls(itab, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
 	else
 		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip),
 			 rt.text);
@@ -82,30 +83,30 @@ static void facts_tail(const struct ft_reducer *r, const struct ft_finding *f,
 
 /* The effective rp_filter of one interface on this host; -1 when unknown
  * (a replay, an interface that is gone, an IPv6 flow: IPv6 has none). */
-static int rp_filter_of(const struct ft_reducer *r, const struct ft_finding *f,
-			const struct ft_report_ctx *ctx, __u32 ifindex)
+static int rp_filter_of(const struct ft_iftable *itab, const struct ft_finding *f,
+			bool live, __u32 ifindex)
 {
 	char name[FT_IFNAMSIZ + 16];
 	struct ft_if_sysctls sc;
 
-	if (!ctx || !ctx->host_facts || f->family != FT_FAMILY_IPV4)
+	if (!live || f->family != FT_FAMILY_IPV4)
 		return -1;
-	if (ft_hostfacts_sysctls(ft_iface_name(r, ifindex, name, sizeof(name)), &sc))
+	if (ft_hostfacts_sysctls(ft_iftable_name(itab, ifindex, name, sizeof(name)), &sc))
 		return -1;
 	return sc.rp_filter;
 }
 
 /* The strictest rp_filter among the interfaces of l, and where it is:
  * 1 (strict) drops most, then 2 (loose), then 0 (off). */
-static int rp_filter_max(const struct ft_reducer *r, const struct ft_finding *f,
-			 const struct ft_report_ctx *ctx, const struct ft_iflist *l, __u32 *where)
+static int rp_filter_max(const struct ft_iftable *itab, const struct ft_finding *f,
+			 bool live, const struct ft_iflist *l, __u32 *where)
 {
 	static const int rank[] = { [0] = 1, [1] = 3, [2] = 2 };
 	int best = -1;
 
 	*where = l->n ? l->ifindex[0] : 0;
 	for (__u32 i = 0; i < l->n; i++) {
-		int v = rp_filter_of(r, f, ctx, l->ifindex[i]);
+		int v = rp_filter_of(itab, f, live, l->ifindex[i]);
 
 		if (v < 0 || v > 2 || (best >= 0 && rank[v] <= rank[best]))
 			continue;
@@ -166,8 +167,8 @@ static void rp_filter_cause(const char *ifname, int v, const char *sender, char 
 }
 
 /* one_way because the stack dropped one direction. */
-static void drop_hint(const struct ft_reducer *r, const struct ft_finding *f,
-		      const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void drop_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+		      bool live, char *buf, size_t len)
 {
 	char sender[FT_IP_STRLEN], ifname[FT_IFNAMSIZ + 16], other[200], cause[400], tail[512];
 	char ifs[160];
@@ -183,20 +184,20 @@ static void drop_hint(const struct ft_reducer *r, const struct ft_finding *f,
 	if (!d) /* cannot happen: the reason came from a drop */
 		d = first_drop(f, 0, -1);
 	ft_fmt_ip(f->family, from, sender);
-	ft_iface_name(r, d ? d->ifindex : 0, ifname, sizeof(ifname));
+	ft_iftable_name(itab, d ? d->ifindex : 0, ifname, sizeof(ifname));
 	ft_iflist_add(&at, d ? d->ifindex : 0);
 	/* Where the other direction went, as a reader checks the routes. */
 	other[0] = 0;
 	if (out->n)
 		snprintf(other, sizeof(other), "; %s leave on %s", request ? "replies" : "requests",
-			 ft_iflist_str(r, out, ifs, sizeof(ifs)));
+			 ft_iflist_str(itab, out, ifs, sizeof(ifs)));
 	else if (in->n)
 		snprintf(other, sizeof(other), "; %s arrive on %s",
-			 request ? "replies" : "requests", ft_iflist_str(r, in, ifs, sizeof(ifs)));
-	facts_tail(r, f, ctx, from, NULL, 0, why == FT_DROP_RPFILTER ? &at : NULL, tail,
+			 request ? "replies" : "requests", ft_iflist_str(itab, in, ifs, sizeof(ifs)));
+	facts_tail(itab, f, live, from, NULL, 0, why == FT_DROP_RPFILTER ? &at : NULL, tail,
 		   sizeof(tail));
 	if (why == FT_DROP_RPFILTER)
-		rp_filter_cause(ifname, rp_filter_of(r, f, ctx, at.ifindex[0]), sender, cause,
+		rp_filter_cause(ifname, rp_filter_of(itab, f, live, at.ifindex[0]), sender, cause,
 				sizeof(cause));
 	else
 		snprintf(cause, sizeof(cause),
@@ -208,22 +209,21 @@ static void drop_hint(const struct ft_reducer *r, const struct ft_finding *f,
 }
 
 /* This host sends the requests and the replies come back elsewhere. */
-static void reply_in_hint(const struct ft_reducer *r, const struct ft_finding *f,
-			  const struct ft_report_ctx *ctx, const struct ft_iflist *ifs, char *buf,
+static void reply_in_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			  bool live, const struct ft_iflist *ifs, char *buf,
 			  size_t len)
 {
 	char sv[FT_IP_STRLEN], a[160], b[160], tail[512], what[320], ifname[FT_IFNAMSIZ + 16];
-	const struct ft_flow *fl = f->flow;
 	const struct ft_drop_note *d = first_drop(f, 0, -1);
 	/* A SYN-ACK seen but never acknowledged: dropped after our hook. */
-	bool unacked = fl && f->proto == IPPROTO_TCP_ &&
-		       (fl->tcp_flags[f->client_side ^ 1] & SYNACK) == SYNACK &&
-		       !(fl->tcp_flags[f->client_side] & FT_TCP_ACK);
+	bool unacked = f->proto == IPPROTO_TCP_ &&
+		       (f->tcp_flags[f->client_side ^ 1] & SYNACK) == SYNACK &&
+		       !(f->tcp_flags[f->client_side] & FT_TCP_ACK);
 	__u32 where;
-	int v = rp_filter_max(r, f, ctx, &f->rep_in, &where);
+	int v = rp_filter_max(itab, f, live, &f->rep_in, &where);
 
 	ft_fmt_ip(f->family, f->server_ip, sv);
-	ft_iface_name(r, where, ifname, sizeof(ifname));
+	ft_iftable_name(itab, where, ifname, sizeof(ifname));
 	if (!f->rep_in.n)
 		snprintf(ifname, sizeof(ifname), "the reply interface");
 	/* Say what the setting in force does, not what strict mode would. */
@@ -231,9 +231,9 @@ static void reply_in_hint(const struct ft_reducer *r, const struct ft_finding *f
 		bool request = d->side == f->client_side;
 		char dn[FT_IFNAMSIZ + 16];
 
-		ft_iface_name(r, d->ifindex, dn, sizeof(dn));
+		ft_iftable_name(itab, d->ifindex, dn, sizeof(dn));
 		/* Before the grace time has passed, a drop may still be all there is. */
-		if (fl && ft_flow_got_through(fl, f->client_side, request))
+		if (f->got_through & (request ? FT_GOT_REQUEST : FT_GOT_REPLY))
 			snprintf(what, sizeof(what),
 				 "the kernel dropped %s at first (%s on %s), later ones got "
 				 "through",
@@ -273,16 +273,16 @@ static void reply_in_hint(const struct ft_reducer *r, const struct ft_finding *f
 		snprintf(what, sizeof(what),
 			 "strict rp_filter (1) on the reply interface would drop them");
 	}
-	facts_tail(r, f, ctx, f->server_ip, NULL, 0, ifs, tail, sizeof(tail));
+	facts_tail(itab, f, live, f->server_ip, NULL, 0, ifs, tail, sizeof(tail));
 	snprintf(buf, len, "Replies from %s arrive on %s but requests leave on %s%s: %s; %s.", sv,
-		 ft_iflist_str(r, &f->rep_in, a, sizeof(a)),
-		 ft_iflist_str(r, &f->req_out, b, sizeof(b)), tail, what,
+		 ft_iflist_str(itab, &f->rep_in, a, sizeof(a)),
+		 ft_iflist_str(itab, &f->req_out, b, sizeof(b)), tail, what,
 		 v == 0 || v == 2 ? "keep rp_filter at 2 or 0 there, or make the routes symmetric"
 				  : "use loose rp_filter (2) there or make the routes symmetric");
 }
 
-static void return_path_hint(const struct ft_reducer *r, const struct ft_finding *f,
-			     const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void return_path_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			     bool live, char *buf, size_t len)
 {
 	char cl[FT_IP_STRLEN], a[160], b[160], tail[512];
 	struct ft_iflist ifs = {};
@@ -292,15 +292,15 @@ static void return_path_hint(const struct ft_reducer *r, const struct ft_finding
 	merge_if(&ifs, &f->req_in);
 	merge_if(&ifs, &f->rep_in);
 	if (!(f->req_in.n && f->rep_out.n)) {
-		reply_in_hint(r, f, ctx, &ifs, buf, len);
+		reply_in_hint(itab, f, live, &ifs, buf, len);
 		return;
 	}
 	ft_fmt_ip(f->family, f->client_ip, cl);
 	iif = forwarding && f->rep_in.n ? f->rep_in.ifindex[0] : 0;
-	facts_tail(r, f, ctx, f->client_ip, f->server_ip, iif, &ifs, tail, sizeof(tail));
+	facts_tail(itab, f, live, f->client_ip, f->server_ip, iif, &ifs, tail, sizeof(tail));
 	snprintf(buf, len, "Replies to %s leave on %s but requests arrive on %s%s: %s.", cl,
-		 ft_iflist_str(r, &f->rep_out, a, sizeof(a)),
-		 ft_iflist_str(r, &f->req_in, b, sizeof(b)), tail,
+		 ft_iflist_str(itab, &f->rep_out, a, sizeof(a)),
+		 ft_iflist_str(itab, &f->req_in, b, sizeof(b)), tail,
 		 forwarding ? "route the return traffic back through the request's interface, or "
 			      "fix the asymmetric routes upstream"
 			    : "add a source rule (ip rule add from the server's address table N) "
@@ -308,40 +308,40 @@ static void return_path_hint(const struct ft_reducer *r, const struct ft_finding
 			      "arp_ignore=1/arp_announce=2 so clients reach the right interface");
 }
 
-static void next_hop_hint(const struct ft_reducer *r, const struct ft_finding *f,
-			  const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void next_hop_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			  bool live, char *buf, size_t len)
 {
 	char cl[FT_IP_STRLEN], a[160], m1[160], m2[160], tail[512];
 
 	ft_fmt_ip(f->family, f->client_ip, cl);
 	if (f->cls == FT_CLASS_VRRP) {
-		facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
+		facts_tail(itab, f, live, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
 		snprintf(buf, len,
 			 "One next hop is a virtual router MAC (VRRP/HSRP) and the other the "
 			 "active router's own MAC%s: normal with first-hop redundancy.",
 			 tail);
 	} else if (f->req_in.n && f->rep_out.n) {
-		facts_tail(r, f, ctx, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
+		facts_tail(itab, f, live, f->client_ip, NULL, 0, NULL, tail, sizeof(tail));
 		snprintf(buf, len,
 			 "Requests arrive on %s from %s but replies go to %s%s: replies bypass "
 			 "the device that forwarded the requests (a load balancer without "
 			 "SNAT?); route them back through it or SNAT there.",
-			 ft_iflist_str(r, &f->req_in, a, sizeof(a)),
+			 ft_iflist_str(itab, &f->req_in, a, sizeof(a)),
 			 ft_maclist_str(&f->req_src, m1, sizeof(m1)),
 			 ft_maclist_str(&f->rep_dst, m2, sizeof(m2)), tail);
 	} else {
-		facts_tail(r, f, ctx, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
+		facts_tail(itab, f, live, f->server_ip, NULL, 0, NULL, tail, sizeof(tail));
 		snprintf(buf, len,
 			 "Requests leave %s to %s but replies come back from %s%s: the return path "
 			 "uses another router; check the routes toward %s on the far side.",
-			 ft_iflist_str(r, &f->req_out, a, sizeof(a)),
+			 ft_iflist_str(itab, &f->req_out, a, sizeof(a)),
 			 ft_maclist_str(&f->req_dst, m1, sizeof(m1)),
 			 ft_maclist_str(&f->rep_src, m2, sizeof(m2)), tail, cl);
 	}
 }
 
-static void multipath_hint(const struct ft_reducer *r, const struct ft_finding *f,
-			   const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void multipath_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			   bool live, char *buf, size_t len)
 {
 	char a[160], tail[512];
 	struct ft_iflist ifs = {};
@@ -354,23 +354,23 @@ static void multipath_hint(const struct ft_reducer *r, const struct ft_finding *
 		merge_if(&ifs, &f->rep_in);
 		merge_if(&ifs, &f->rep_out);
 	}
-	facts_tail(r, f, ctx, req ? f->server_ip : f->client_ip, NULL, 0, NULL, tail,
+	facts_tail(itab, f, live, req ? f->server_ip : f->client_ip, NULL, 0, NULL, tail,
 		   sizeof(tail));
 	snprintf(buf, len,
 		 "The %s direction used %s%s: ECMP rehashing after a route change, or a bond "
 		 "flapping between slaves; check the multipath route and the bond's active slave.",
-		 req ? "request" : "reply", ft_iflist_str(r, &ifs, a, sizeof(a)), tail);
+		 req ? "request" : "reply", ft_iflist_str(itab, &ifs, a, sizeof(a)), tail);
 }
 
-static void one_way_hint(const struct ft_reducer *r, const struct ft_finding *f,
-			 const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void one_way_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			 bool live, char *buf, size_t len)
 {
 	char sv[FT_IP_STRLEN], from[FT_IP_STRLEN], tail[512];
 	struct ft_iflist ifs = {};
 	bool request;
 
 	if (ft_oneway_drop_reason(f->reason, &request)) {
-		drop_hint(r, f, ctx, buf, len);
+		drop_hint(itab, f, live, buf, len);
 		return;
 	}
 	ft_fmt_ip(f->family, f->server_ip, sv);
@@ -379,7 +379,7 @@ static void one_way_hint(const struct ft_reducer *r, const struct ft_finding *f,
 	merge_if(&ifs, &f->rep_in);
 	/* The route that matters: toward the peer this host sends to. */
 	if (f->reason == FT_OW_REPLY_ONLY) {
-		facts_tail(r, f, ctx, f->rep_in.n ? f->server_ip : f->client_ip, NULL, 0, &ifs,
+		facts_tail(itab, f, live, f->rep_in.n ? f->server_ip : f->client_ip, NULL, 0, &ifs,
 			   tail, sizeof(tail));
 		snprintf(buf, len,
 			 "Only %s's answers were seen here, never the requests%s: requests "
@@ -387,7 +387,7 @@ static void one_way_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			 sv, tail);
 		return;
 	}
-	facts_tail(r, f, ctx, f->req_in.n ? f->client_ip : f->server_ip, NULL, 0, &ifs, tail,
+	facts_tail(itab, f, live, f->req_in.n ? f->client_ip : f->server_ip, NULL, 0, &ifs, tail,
 		   sizeof(tail));
 	if (f->reason == FT_OW_UDP && f->n_icmp) {
 		snprintf(buf, len,
@@ -412,22 +412,22 @@ static void one_way_hint(const struct ft_reducer *r, const struct ft_finding *f,
 			 : "the peer is down or filtered, or its answers return by another path");
 }
 
-void ft_flows_hint(const struct ft_reducer *r, const struct ft_finding *f,
-		   const struct ft_report_ctx *ctx, char *buf, size_t len)
+void ft_explain_flow(const struct ft_iftable *itab, const struct ft_finding *f,
+		   bool live, char *buf, size_t len)
 {
 	buf[0] = 0;
 	switch (f->kind) {
 	case FT_KIND_RETURN_PATH_MISMATCH:
-		return_path_hint(r, f, ctx, buf, len);
+		return_path_hint(itab, f, live, buf, len);
 		return;
 	case FT_KIND_NEXT_HOP_MISMATCH:
-		next_hop_hint(r, f, ctx, buf, len);
+		next_hop_hint(itab, f, live, buf, len);
 		return;
 	case FT_KIND_MULTIPATH:
-		multipath_hint(r, f, ctx, buf, len);
+		multipath_hint(itab, f, live, buf, len);
 		return;
 	case FT_KIND_ONE_WAY:
-		one_way_hint(r, f, ctx, buf, len);
+		one_way_hint(itab, f, live, buf, len);
 		return;
 	}
 }

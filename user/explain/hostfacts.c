@@ -11,7 +11,7 @@
 #include <sys/time.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include "hostfacts.h"
+#include "explain/hostfacts.h"
 #include "fluxtrace/events.h"
 
 /* /proc/sys/net is per network namespace of the reader: no setns needed. */

@@ -19,13 +19,9 @@
 #include <bpf/libbpf.h>
 #include "fluxtrace/events.h"
 #include "fluxtrace.skel.h"
-#include "attach.h"
-#include "log.h"
-
-#ifndef BPF_TCX_INGRESS
-#define BPF_TCX_INGRESS 46
-#define BPF_TCX_EGRESS 47
-#endif
+#include "common/log.h"
+#include "live/attach.h"
+#include "live/features.h"
 
 /* Our cls_bpf filters on kernels without tcx: a fixed handle and priority
  * so the next run finds (and removes) ones a killed run left behind. */
@@ -34,7 +30,7 @@
 
 static const char *const tc_dir_name[2] = { "ingress", "egress" };
 
-static void iface_init(struct ft_iface *ifc, const char *name, int ifindex)
+static void iface_init(struct ft_attach_if *ifc, const char *name, int ifindex)
 {
 	struct ifreq ifr = {};
 	int fd;
@@ -52,10 +48,10 @@ static void iface_init(struct ft_iface *ifc, const char *name, int ifindex)
 	close(fd);
 }
 
-static struct ft_iface *iface_append(struct ft_iface **ifaces, size_t *n, const char *name,
+static struct ft_attach_if *iface_append(struct ft_attach_if **ifaces, size_t *n, const char *name,
 				     int ifindex)
 {
-	struct ft_iface *grown;
+	struct ft_attach_if *grown;
 
 	for (size_t i = 0; i < *n; i++)
 		if ((*ifaces)[i].ifindex == ifindex)
@@ -68,7 +64,7 @@ static struct ft_iface *iface_append(struct ft_iface **ifaces, size_t *n, const 
 	return &grown[(*n)++];
 }
 
-int ft_ifaces_scan_up(struct ft_iface **ifaces, size_t *n)
+int ft_ifaces_scan_up(struct ft_attach_if **ifaces, size_t *n)
 {
 	struct ifaddrs *all, *ifa;
 
@@ -102,7 +98,7 @@ static void list_existing_ifaces(char *buf, size_t len)
 	if_freenameindex(all);
 }
 
-int ft_ifaces_resolve(const char *spec, struct ft_iface **ifaces, size_t *n)
+int ft_ifaces_resolve(const char *spec, struct ft_attach_if **ifaces, size_t *n)
 {
 	char *copy = strdup(spec), *save = NULL, *name;
 	int err = 0;
@@ -147,7 +143,7 @@ static void prog_name_by_id(__u32 id, char *name, size_t len)
 }
 
 /* 0 on success; -EBUSY when another XDP program owns the interface. */
-static int attach_xdp(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode)
+static int attach_xdp(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, enum ft_xdp_mode mode)
 {
 	static const __u32 try_auto[] = { XDP_FLAGS_DRV_MODE, XDP_FLAGS_SKB_MODE };
 	const __u32 *modes = try_auto;
@@ -207,7 +203,7 @@ static void remove_stale_filter(struct bpf_tc_hook *hook, const char *ifname, in
 			"earlier run)\n", ifname, tc_dir_name[dir]);
 }
 
-static int attach_tc_legacy(int prog_fd, struct ft_iface *ifc, int dir)
+static int attach_tc_legacy(int prog_fd, struct ft_attach_if *ifc, int dir)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifc->ifindex,
 		    .attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS);
@@ -228,7 +224,7 @@ static int attach_tc_legacy(int prog_fd, struct ft_iface *ifc, int dir)
 }
 
 /* FLUXTRACE_NO_TCX=1 forces clsact + cls_bpf, as on kernels before 6.6. */
-static int attach_tc(struct fluxtrace_bpf *skel, struct ft_iface *ifc, int dir)
+static int attach_tc(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, int dir)
 {
 	struct bpf_program *prog = dir ? skel->progs.ft_tc_egress : skel->progs.ft_tc_ingress;
 	bool tcx = !getenv("FLUXTRACE_NO_TCX");
@@ -257,7 +253,7 @@ fail:
 /* Tell XDP the interface's own MAC so frames for other hosts are ignored.
  * Not for ports of a bridge or bond: their host's frames carry the
  * master's MAC. */
-static void set_own_mac(struct fluxtrace_bpf *skel, const struct ft_iface *ifc)
+static void set_own_mac(struct fluxtrace_bpf *skel, const struct ft_attach_if *ifc)
 {
 	struct { __u8 mac[6]; __u8 filter; __u8 pad; } own = { .filter = 1 };
 	char path[64 + IF_NAMESIZE];
@@ -270,7 +266,7 @@ static void set_own_mac(struct fluxtrace_bpf *skel, const struct ft_iface *ifc)
 	bpf_map_update_elem(bpf_map__fd(skel->maps.ft_if_macs), &key, &own, BPF_ANY);
 }
 
-int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode)
+int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, enum ft_xdp_mode mode)
 {
 	int err;
 
@@ -290,7 +286,7 @@ fail:
 	return err;
 }
 
-static void detach_tc_legacy(struct ft_iface *ifc, int dir)
+static void detach_tc_legacy(struct ft_attach_if *ifc, int dir)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifc->ifindex,
 		    .attach_point = dir ? BPF_TC_EGRESS : BPF_TC_INGRESS);
@@ -300,7 +296,7 @@ static void detach_tc_legacy(struct ft_iface *ifc, int dir)
 	bpf_tc_detach(&hook, &opts);
 }
 
-void ft_detach_iface(struct ft_iface *ifc)
+void ft_detach_iface(struct ft_attach_if *ifc)
 {
 	if (ifc->xdp_link >= 0)
 		close(ifc->xdp_link);
@@ -341,18 +337,4 @@ void ft_detach_tracepoints(struct fluxtrace_bpf *skel)
 	bpf_link__destroy(skel->links.ft_kfree_skb);
 	skel->links.ft_neigh_update = skel->links.ft_neigh_update_done = NULL;
 	skel->links.ft_kfree_skb = NULL;
-}
-
-/* tcx (kernel >= 6.6): the kernel knows the attach type and then fails on
- * the missing device (ifindex 0) with ENODEV; without tcx it rejects the
- * type with EINVAL. Needs a loaded tc program. */
-bool ft_kernel_has_tcx(int tc_prog_fd)
-{
-	int fd = bpf_link_create(tc_prog_fd, 0, BPF_TCX_INGRESS, NULL);
-
-	if (fd >= 0) {
-		close(fd);
-		return true;
-	}
-	return errno != EINVAL;
 }

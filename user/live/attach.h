@@ -19,7 +19,8 @@ enum ft_xdp_mode {
 	FT_XDP_OFF,		/* ingress through tc */
 };
 
-struct ft_iface {
+/* One traced interface and what is attached to it. */
+struct ft_attach_if {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	__u8 mac[6];
@@ -33,17 +34,14 @@ struct ft_iface {
 
 /* Interfaces named in spec ("any" or "a,b,c"); appends to *ifaces. Returns
  * 0, or -ENODEV after printing which name is unknown and what exists. */
-int ft_ifaces_resolve(const char *spec, struct ft_iface **ifaces, size_t *n);
+int ft_ifaces_resolve(const char *spec, struct ft_attach_if **ifaces, size_t *n);
 /* "any": every up, non-loopback interface of this network namespace. */
-int ft_ifaces_scan_up(struct ft_iface **ifaces, size_t *n);
+int ft_ifaces_scan_up(struct ft_attach_if **ifaces, size_t *n);
 
-int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_iface *ifc, enum ft_xdp_mode mode);
-void ft_detach_iface(struct ft_iface *ifc);
+int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, enum ft_xdp_mode mode);
+void ft_detach_iface(struct ft_attach_if *ifc);
 /* The neighbour tracepoints (required) and skb:kfree_skb (optional). */
 int ft_attach_tracepoints(struct fluxtrace_bpf *skel);
 void ft_detach_tracepoints(struct fluxtrace_bpf *skel);
-
-/* Feature probes for --check and start-up messages. */
-bool ft_kernel_has_tcx(int tc_prog_fd);
 
 #endif /* FLUXTRACE_ATTACH_H */

@@ -9,7 +9,6 @@
  * returns -1 when tracing cannot work. */
 int ft_preflight(void);
 /* Does the kernel take multi-buffer XDP programs (BPF_F_XDP_HAS_FRAGS, 5.18)? */
-bool ft_kernel_has_xdp_frags(void);
 /* --check: a report of every feature and interface; 0 when tracing works. */
 int ft_check(void);
 

@@ -18,10 +18,10 @@
 #include <bpf/libbpf.h>
 #include "fluxtrace/events.h"
 #include "fluxtrace.skel.h"
-#include "consume.h"
-#include "log.h"
-#include "session.h"
-#include "tracefile.h"
+#include "common/log.h"
+#include "live/consume.h"
+#include "live/session.h"
+#include "record/trace.h"
 
 #define TICK_MS 200
 #define BATCH 1024
@@ -216,14 +216,14 @@ static void on_tick(struct ft_live *l)
 		l->last_report_ns = now;
 	}
 	if (l->tick)
-		l->tick(l->report_ctx);
+		l->tick(l->watch_ctx);
 }
 
 static void on_watch_ready(struct ft_live *l, int fd)
 {
 	for (int i = 0; i < l->n_watch; i++)
 		if (l->watch[i].fd == fd)
-			l->watch[i].ready(l->report_ctx);
+			l->watch[i].ready(l->watch_ctx);
 }
 
 int ft_live_run(struct ft_live *l)

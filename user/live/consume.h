@@ -25,7 +25,8 @@ struct ft_live {
 	} watch[FT_LIVE_MAX_WATCH];
 	int n_watch;
 	void (*tick)(void *ctx);	/* optional, at every timer tick */
-	void *report_ctx;	/* ctx of the callbacks */
+	void *report_ctx;	/* ctx of report() */
+	void *watch_ctx;	/* ctx of the watch callbacks and tick() */
 
 	/* state */
 	struct ring_buffer *rb;

@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include "ifwatch.h"
+#include "live/ifwatch.h"
 
 int ft_ifwatch_open(void)
 {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include "reduce.h"
-#include "render_events.h"
-#include "session.h"
-#include "tracefile.h"
+#include "live/session.h"
+#include "record/trace.h"
+#include "reduce/reducer.h"
+#include "render/events.h"
 
 void ft_session_record(struct ft_session *s, const void *rec, size_t len)
 {

@@ -1,29 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/*
- * Recorded traces: writer and validating reader. The layout (all integers
- * little-endian, offsets in bytes):
- *
- * header   0  8  magic "FLUXTRC\n"
- *          8  2  format version (FT_TRACE_VERSION)
- *         10  2  record ABI version (FT_ABI_VERSION)
- *         12  4  header length H = 168 + 48 * n_ifaces
- *         16 64  host name, NUL-terminated, zero-padded
- *         80 64  kernel release, NUL-terminated, zero-padded
- *        144  8  mono_to_wall_ns (signed)
- *        152  8  start_ns
- *        160  4  n_ifaces
- *        164     n_ifaces struct ft_iface_record (48 bytes each)
- *        H-4  4  CRC-32 of bytes 0 .. H-5
- * blocks   0  4  magic "FTBK" (data) or "FTEN" (end marker, written on close)
- *          4  4  sequence: data blocks count 0, 1, 2...; the end marker
- *                carries the number of data blocks
- *          8  4  raw length (1 .. FT_TRACE_BLOCK_MAX; 0 in the end marker)
- *         12  4  compressed length (0 in the end marker)
- *         16  4  CRC-32 of the compressed bytes
- *         20  4  CRC-32 of bytes 0..19 of this block header
- *         24     zlib stream of concatenated records (events.h structs as
- *                they are in memory, type tag first, ft_record_size() bytes)
- */
+/* The validating trace reader (-r): every length bounded, every checksum
+ * checked, a one-line message naming the offset of what is wrong
+ * (record/format.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -32,271 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <zlib.h>
-#include "tracefile.h"
+#include "record/format.h"
 
-/* Records are written as their in-memory structs: the format is their
- * little-endian layout, and any change of these sizes is a new ABI. */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "trace records assume little-endian");
-_Static_assert(sizeof(struct ft_flow_event) == 80, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_icmp_event) == 80, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_arp_event) == 80, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_neigh_event) == 48, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_iface_record) == 48, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_flow_stats_record) == 168, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_counters_record) == 224, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(sizeof(struct ft_drop_event) == 56, "ABI change: bump FT_ABI_VERSION");
-_Static_assert(FT_CNT_MAX <= FT_CNT_SLOTS, "more counters than the record holds");
-
-#define MAGIC "FLUXTRC\n"
-#define MAGIC_LEN 8
-#define HDR_FIXED 164		/* everything before the interface table */
-#define HDR_LEN(n) (HDR_FIXED + (n) * sizeof(struct ft_iface_record) + 4)
-#define OFF_VERSION 8
-#define OFF_ABI 10
-#define OFF_HDR_LEN 12
-#define OFF_HOST 16
-#define OFF_KERNEL 80
-#define OFF_MONO_TO_WALL 144
-#define OFF_START 152
-#define OFF_N_IFACES 160
-#define BLOCK_HDR 24
-#define BLOCK_MAGIC 0x4b425446u	/* "FTBK" */
-#define END_MAGIC 0x4e455446u	/* "FTEN" */
-#define NAME_LEN 64
-
-/* Fuzzing builds accept bad checksums so the fuzzer gets past them. */
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-#define CHECKSUMS_ENFORCED 0
-#else
-#define CHECKSUMS_ENFORCED 1
-#endif
-
-static void put_le16(unsigned char *p, __u16 v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put_le32(unsigned char *p, __u32 v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void put_le64(unsigned char *p, __u64 v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = v >> (8 * i);
-}
-
-static __u16 get_le16(const unsigned char *p)
-{
-	return p[0] | (__u16)p[1] << 8;
-}
-
-static __u32 get_le32(const unsigned char *p)
-{
-	return p[0] | (__u32)p[1] << 8 | (__u32)p[2] << 16 | (__u32)p[3] << 24;
-}
-
-static __u64 get_le64(const unsigned char *p)
-{
-	return get_le32(p) | (__u64)get_le32(p + 4) << 32;
-}
-
-static __u32 crc(const void *buf, size_t len)
-{
-	return crc32(0, buf, len);
-}
-
-/* ---- writer ---- */
-
-struct ft_trace_writer {
-	int fd;
-	bool own_fd;
-	int err;		/* first error, returned from then on */
-	__u32 seq;		/* data blocks written */
-	size_t pending;		/* raw bytes in buf */
-	unsigned char *out;	/* block header + compressed data */
-	size_t out_cap;
-	unsigned char buf[FT_TRACE_BLOCK_TARGET];
-};
-
-static int write_all(int fd, const unsigned char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static void copy_name(unsigned char *dst, const char *src)
-{
-	size_t len = strnlen(src, NAME_LEN - 1);
-
-	memset(dst, 0, NAME_LEN);
-	memcpy(dst, src, len);
-}
-
-static int write_header(struct ft_trace_writer *w, const struct ft_trace_meta *meta)
-{
-	size_t len = HDR_LEN(meta->n_ifaces);
-	unsigned char *h = calloc(1, len), *p;
-	int err;
-
-	if (!h)
-		return -ENOMEM;
-	memcpy(h, MAGIC, MAGIC_LEN);
-	put_le16(h + OFF_VERSION, FT_TRACE_VERSION);
-	put_le16(h + OFF_ABI, FT_ABI_VERSION);
-	put_le32(h + OFF_HDR_LEN, len);
-	copy_name(h + OFF_HOST, meta->host);
-	copy_name(h + OFF_KERNEL, meta->kernel);
-	put_le64(h + OFF_MONO_TO_WALL, (__u64)meta->mono_to_wall_ns);
-	put_le64(h + OFF_START, meta->start_ns);
-	put_le32(h + OFF_N_IFACES, meta->n_ifaces);
-	p = h + HDR_FIXED;
-	for (__u32 i = 0; i < meta->n_ifaces; i++) {
-		struct ft_iface_record rec = meta->ifaces[i];
-
-		rec.type = FT_REC_IFACE;
-		rec.name[FT_IFNAMSIZ - 1] = '\0';
-		memcpy(p, &rec, sizeof(rec));
-		p += sizeof(rec);
-	}
-	put_le32(p, crc(h, p - h));
-	err = write_all(w->fd, h, len);
-	free(h);
-	return err;
-}
-
-struct ft_trace_writer *ft_trace_create(const char *path, const struct ft_trace_meta *meta)
-{
-	struct ft_trace_writer *w;
-	int err;
-
-	if (!path || !meta || meta->n_ifaces > FT_TRACE_MAX_IFACES ||
-	    (meta->n_ifaces && !meta->ifaces)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->out_cap = BLOCK_HDR + compressBound(FT_TRACE_BLOCK_TARGET);
-	w->out = malloc(w->out_cap);
-	if (!w->out) {
-		free(w);
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (strcmp(path, "-") == 0) {
-		w->fd = STDOUT_FILENO;
-	} else {
-		w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		w->own_fd = true;
-	}
-	err = w->fd < 0 ? -errno : write_header(w, meta);
-	if (err) {
-		if (w->own_fd && w->fd >= 0)
-			close(w->fd);
-		free(w->out);
-		free(w);
-		errno = -err;
-		return NULL;
-	}
-	return w;
-}
-
-static void block_header(unsigned char *h, __u32 magic, __u32 seq, __u32 raw_len,
-			 __u32 comp_len, __u32 data_crc)
-{
-	put_le32(h, magic);
-	put_le32(h + 4, seq);
-	put_le32(h + 8, raw_len);
-	put_le32(h + 12, comp_len);
-	put_le32(h + 16, data_crc);
-	put_le32(h + 20, crc(h, 20));
-}
-
-static int write_block(struct ft_trace_writer *w)
-{
-	uLongf comp_len = w->out_cap - BLOCK_HDR;
-	int err;
-
-	/* Speed over ratio: a flood can produce tens of MB/s of records. */
-	if (compress2(w->out + BLOCK_HDR, &comp_len, w->buf, w->pending, Z_BEST_SPEED) != Z_OK)
-		err = -ENOMEM;
-	else {
-		block_header(w->out, BLOCK_MAGIC, w->seq, w->pending, comp_len,
-			     crc(w->out + BLOCK_HDR, comp_len));
-		err = write_all(w->fd, w->out, BLOCK_HDR + comp_len);
-	}
-	w->pending = 0;
-	w->seq++;
-	if (err && !w->err)
-		w->err = err;
-	return err;
-}
-
-int ft_trace_write(struct ft_trace_writer *w, const void *rec, size_t len)
-{
-	if (!w || !rec || len == 0 || len != ft_record_size(*(const __u8 *)rec))
-		return -EINVAL;
-	if (w->err)
-		return w->err;
-	if (w->pending + len > sizeof(w->buf) && write_block(w))
-		return w->err;
-	memcpy(w->buf + w->pending, rec, len);
-	w->pending += len;
-	return 0;
-}
-
-int ft_trace_flush(struct ft_trace_writer *w)
-{
-	if (!w)
-		return -EINVAL;
-	if (w->err)
-		return w->err;
-	if (w->pending)
-		write_block(w);
-	return w->err;
-}
-
-int ft_trace_close(struct ft_trace_writer *w)
-{
-	unsigned char end[BLOCK_HDR];
-	int err;
-
-	if (!w)
-		return 0;
-	ft_trace_flush(w);
-	if (!w->err) {
-		/* The end marker tells a clean close from a killed run. */
-		block_header(end, END_MAGIC, w->seq, 0, 0, 0);
-		w->err = write_all(w->fd, end, sizeof(end));
-	}
-	if (w->own_fd && close(w->fd) && !w->err)
-		w->err = -errno;
-	err = w->err;
-	free(w->out);
-	free(w);
-	return err;
-}
-
-/* ---- reader ---- */
 
 struct ft_trace_reader {
 	int fd;
@@ -384,25 +100,25 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 		return fail(r, FT_TRACE_ERROR, r->off, "read error: %s", strerror(-got));
 	if (got == 0)
 		return fail(r, FT_TRACE_ERROR, 0, "empty file, not a fluxtrace trace");
-	if (memcmp(h, MAGIC, got < MAGIC_LEN ? got : MAGIC_LEN))
+	if (memcmp(h, FT_TRACE_MAGIC, got < MAGIC_LEN ? got : MAGIC_LEN))
 		return fail(r, FT_TRACE_ERROR, 0, "bad magic: not a fluxtrace trace");
 	if (got < HDR_FIXED)
 		return fail(r, FT_TRACE_TRUNCATED, got,
 			    "file ends inside the header (%zd of at least %zu bytes)", got,
 			    HDR_LEN(0));
-	if (get_le16(h + OFF_VERSION) != FT_TRACE_VERSION)
+	if (ft_get_le16(h + OFF_VERSION) != FT_TRACE_VERSION)
 		return fail(r, FT_TRACE_ERROR, OFF_VERSION,
 			    "unsupported format version %u (this fluxtrace reads version %u)",
-			    get_le16(h + OFF_VERSION), FT_TRACE_VERSION);
-	if (get_le16(h + OFF_ABI) != FT_ABI_VERSION)
+			    ft_get_le16(h + OFF_VERSION), FT_TRACE_VERSION);
+	if (ft_get_le16(h + OFF_ABI) != FT_ABI_VERSION)
 		return fail(r, FT_TRACE_ERROR, OFF_ABI,
 			    "unsupported record ABI version %u (this fluxtrace reads version %u)",
-			    get_le16(h + OFF_ABI), FT_ABI_VERSION);
-	hdr_len = get_le32(h + OFF_HDR_LEN);
+			    ft_get_le16(h + OFF_ABI), FT_ABI_VERSION);
+	hdr_len = ft_get_le32(h + OFF_HDR_LEN);
 	if (hdr_len < HDR_LEN(0) || hdr_len > HDR_LEN(FT_TRACE_MAX_IFACES) ||
 	    (hdr_len - HDR_LEN(0)) % sizeof(struct ft_iface_record))
 		return fail(r, FT_TRACE_ERROR, OFF_HDR_LEN, "bad header length %u", hdr_len);
-	n = get_le32(h + OFF_N_IFACES);
+	n = ft_get_le32(h + OFF_N_IFACES);
 	if (hdr_len != HDR_LEN(n))
 		return fail(r, FT_TRACE_ERROR, OFF_N_IFACES,
 			    "interface count %u does not match the header length %u", n, hdr_len);
@@ -421,8 +137,8 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 			    "file ends inside the header (%llu of %u bytes)",
 			    (unsigned long long)r->off, hdr_len);
 
-	stored = get_le32(tail);
-	computed = crc32(crc(h, sizeof(h)), (const Bytef *)r->ifaces, table);
+	stored = ft_get_le32(tail);
+	computed = crc32(ft_crc(h, sizeof(h)), (const Bytef *)r->ifaces, table);
 	if (stored != computed && CHECKSUMS_ENFORCED)
 		return fail(r, FT_TRACE_ERROR, hdr_len - 4,
 			    "header checksum mismatch (stored %#010x, computed %#010x)",
@@ -446,8 +162,8 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 	memset(meta, 0, sizeof(*meta));
 	memcpy(meta->host, h + OFF_HOST, NAME_LEN);
 	memcpy(meta->kernel, h + OFF_KERNEL, NAME_LEN);
-	meta->mono_to_wall_ns = (__s64)get_le64(h + OFF_MONO_TO_WALL);
-	meta->start_ns = get_le64(h + OFF_START);
+	meta->mono_to_wall_ns = (__s64)ft_get_le64(h + OFF_MONO_TO_WALL);
+	meta->start_ns = ft_get_le64(h + OFF_START);
 	meta->n_ifaces = n;
 	meta->ifaces = r->ifaces;
 	return 0;
@@ -541,10 +257,10 @@ static int read_end(struct ft_trace_reader *r, __u64 off, const unsigned char *h
 	unsigned char extra;
 	ssize_t got;
 
-	if (get_le32(h + 4) != r->seq)
+	if (ft_get_le32(h + 4) != r->seq)
 		return fail(r, FT_TRACE_ERROR, off, "end marker counts %u blocks, %u were read",
-			    get_le32(h + 4), r->seq);
-	if (get_le32(h + 8) || get_le32(h + 12) || get_le32(h + 16))
+			    ft_get_le32(h + 4), r->seq);
+	if (ft_get_le32(h + 8) || ft_get_le32(h + 12) || ft_get_le32(h + 16))
 		return fail(r, FT_TRACE_ERROR, off, "end marker has non-zero lengths");
 	got = read_full(r, &extra, 1);
 	if (got < 0)
@@ -592,28 +308,28 @@ static int read_block(struct ft_trace_reader *r)
 		return fail(r, FT_TRACE_TRUNCATED, off,
 			    "file ends inside the header of block %u (%zd of %zu bytes): the recording was interrupted",
 			    r->seq, got, sizeof(h));
-	stored = get_le32(h + 20);
-	computed = crc(h, 20);
+	stored = ft_get_le32(h + 20);
+	computed = ft_crc(h, 20);
 	if (stored != computed && CHECKSUMS_ENFORCED)
 		return fail(r, FT_TRACE_ERROR, off,
 			    "block %u: header checksum mismatch (stored %#010x, computed %#010x)",
 			    r->seq, stored, computed);
-	magic = get_le32(h);
+	magic = ft_get_le32(h);
 	if (magic == END_MAGIC)
 		return read_end(r, off, h);
 	if (magic != BLOCK_MAGIC)
 		return fail(r, FT_TRACE_ERROR, off, "block %u: bad block magic %#010x", r->seq,
 			    magic);
-	seq = get_le32(h + 4);
+	seq = ft_get_le32(h + 4);
 	if (seq != r->seq)
 		return fail(r, FT_TRACE_ERROR, off,
 			    "block sequence number %u, expected %u (blocks missing or repeated)",
 			    seq, r->seq);
-	raw_len = get_le32(h + 8);
+	raw_len = ft_get_le32(h + 8);
 	if (raw_len == 0 || raw_len > FT_TRACE_BLOCK_MAX)
 		return fail(r, FT_TRACE_ERROR, off, "block %u: bad raw length %u (limit %u)",
 			    r->seq, raw_len, FT_TRACE_BLOCK_MAX);
-	comp_len = get_le32(h + 12);
+	comp_len = ft_get_le32(h + 12);
 	if (comp_len == 0 || comp_len > compressBound(FT_TRACE_BLOCK_MAX))
 		return fail(r, FT_TRACE_ERROR, off,
 			    "block %u: bad compressed length %u (limit %lu)", r->seq, comp_len,
@@ -628,8 +344,8 @@ static int read_block(struct ft_trace_reader *r)
 		return fail(r, FT_TRACE_TRUNCATED, off,
 			    "file ends inside block %u (%zd of %u compressed bytes): the recording was interrupted",
 			    r->seq, got, comp_len);
-	stored = get_le32(h + 16);
-	computed = crc(r->comp, comp_len);
+	stored = ft_get_le32(h + 16);
+	computed = ft_crc(r->comp, comp_len);
 	if (stored != computed && CHECKSUMS_ENFORCED)
 		return fail(r, FT_TRACE_ERROR, off,
 			    "block %u: data checksum mismatch (stored %#010x, computed %#010x)",

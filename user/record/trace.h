@@ -4,10 +4,10 @@
  * offset, interface table) followed by zlib-compressed blocks of event
  * records, each block checksummed and flushed regularly so a killed run
  * leaves a readable file; a clean close ends the file with an end marker.
- * The format is described in README.md and at the top of tracefile.c.
+ * The format is specified in record/format.h and user/record/README.md.
  */
-#ifndef FLUXTRACE_TRACEFILE_H
-#define FLUXTRACE_TRACEFILE_H
+#ifndef FLUXTRACE_RECORD_TRACE_H
+#define FLUXTRACE_RECORD_TRACE_H
 
 #include <stddef.h>
 #include <linux/types.h>
@@ -66,4 +66,4 @@ int ft_trace_next(struct ft_trace_reader *r, const void **rec, size_t *len);
 const char *ft_trace_error(const struct ft_trace_reader *r);
 void ft_trace_close_reader(struct ft_trace_reader *r);
 
-#endif /* FLUXTRACE_TRACEFILE_H */
+#endif /* FLUXTRACE_RECORD_TRACE_H */

@@ -13,8 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include "hostfacts.h"
-#include "reduce_internal.h"
+#include "reduce/internal.h"
 
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
@@ -421,7 +420,7 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
  * the client acknowledged it. UDP and ICMP clients never acknowledge: there
  * the kernel's per-side counts tell, once read from the map, whether more
  * packets arrived than the stack dropped. */
-bool ft_flow_got_through(const struct ft_flow *f, __u8 c, bool request)
+static bool flow_got_through(const struct ft_flow *f, __u8 c, bool request)
 {
 	__u8 side = request ? c : c ^ 1;
 
@@ -446,7 +445,7 @@ static __u8 drop_reason(const struct ft_reducer *r, const struct ft_flow *f, __u
 	for (int i = 0; i < f->n_drops; i++) {
 		const struct ft_drop_note *d = &f->drops[i];
 
-		if (ft_flow_got_through(f, c, d->side == c))
+		if (flow_got_through(f, c, d->side == c))
 			continue;
 		if (now < d->first_ns || now - d->first_ns < r->opts.oneway_after_ns)
 			continue;
@@ -540,7 +539,6 @@ static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
 	const struct ft_flow_key *k = &f->key;
 	bool ports = k->proto == IPPROTO_TCP_ || k->proto == IPPROTO_UDP_;
 
-	x->flow = f;
 	x->family = k->family;
 	x->proto = k->proto;
 	x->client_side = c;
@@ -574,20 +572,25 @@ static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
 	x->first_ns = f->first_ns;
 	x->last_ns = f->last_ns;
 	x->weight = x->pkts_req + x->pkts_rep;
+	memcpy(x->tcp_flags, f->tcp_flags, sizeof(x->tcp_flags));
+	if (flow_got_through(f, c, true))
+		x->got_through |= FT_GOT_REQUEST;
+	if (flow_got_through(f, c, false))
+		x->got_through |= FT_GOT_REPLY;
 }
 
 static bool maclist_allowed(const struct ft_reducer *r, const struct ft_maclist *l)
 {
 	for (__u32 i = 0; i < l->n; i++)
-		if (ft_allowed_mac(r, l->mac[i]))
+		if (ft_allowed_mac(&r->allow, l->mac[i]))
 			return true;
 	return false;
 }
 
 static bool view_allowed(const struct ft_reducer *r, const struct ft_finding *x)
 {
-	return ft_allowed_ip(r, x->family, x->client_ip) ||
-	       ft_allowed_ip(r, x->family, x->server_ip) || maclist_allowed(r, &x->req_src) ||
+	return ft_allowed_ip(&r->allow, x->family, x->client_ip) ||
+	       ft_allowed_ip(&r->allow, x->family, x->server_ip) || maclist_allowed(r, &x->req_src) ||
 	       maclist_allowed(r, &x->req_dst) || maclist_allowed(r, &x->rep_src) ||
 	       maclist_allowed(r, &x->rep_dst);
 }

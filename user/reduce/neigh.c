@@ -14,8 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hostfacts.h"
-#include "reduce_internal.h"
+#include "reduce/internal.h"
 
 static bool claim_evictable(void *ctx, const void *entry)
 {
@@ -59,9 +58,9 @@ static void ip_key(struct ft_ip_key *k, __u8 family, __u32 ifindex, const __u8 *
 
 static __u32 owner_ifindex(const struct ft_reducer *r, const __u8 *mac, __u32 fallback)
 {
-	for (__u32 i = 0; i < r->n_ifaces; i++)
-		if (!memcmp(r->ifaces[i].mac, mac, 6))
-			return r->ifaces[i].ifindex;
+	for (__u32 i = 0; i < r->ifaces.n; i++)
+		if (!memcmp(r->ifaces.v[i].mac, mac, 6))
+			return r->ifaces.v[i].ifindex;
 	return fallback;
 }
 
@@ -352,10 +351,10 @@ static __u8 classify(const struct ft_reducer *r, __u8 family, const __u8 *ip,
 {
 	bool vrrp = false, nlb = l2_mismatch;
 
-	if (ft_allowed_ip(r, family, ip))
+	if (ft_allowed_ip(&r->allow, family, ip))
 		return FT_CLASS_ALLOWED;
 	for (__u32 i = 0; i < macs->n; i++) {
-		if (ft_allowed_mac(r, macs->mac[i]))
+		if (ft_allowed_mac(&r->allow, macs->mac[i]))
 			return FT_CLASS_ALLOWED;
 		vrrp |= ft_mac_is_vrrp(macs->mac[i]);
 		nlb |= ft_mac_is_nlb(macs->mac[i]);
@@ -482,129 +481,4 @@ int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 	}
 	free(px.mac);
 	return err;
-}
-
-/* ---- hints ---- */
-
-static void route_tail(const struct ft_finding *f, const struct ft_report_ctx *ctx, char *buf,
-		       size_t len)
-{
-	struct ft_route rt;
-
-	if (!ctx || !ctx->host_facts) {
-		snprintf(buf, len, " (%s)", FT_NO_FACTS);
-		return;
-	}
-	ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
-	snprintf(buf, len, " (this host reaches it via \"%s\")", rt.text);
-}
-
-static void flux_hint(const struct ft_reducer *r, const struct ft_finding *f,
-		      const struct ft_report_ctx *ctx, const char *ip, char *buf, size_t len)
-{
-	char ifs[160], facts[600], sc[560];
-
-	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
-	if (f->family == FT_FAMILY_IPV6) {
-		route_tail(f, ctx, facts, sizeof(facts));
-		snprintf(buf, len,
-			 "This host advertised %s from %s with %u MACs%s: the address is "
-			 "on several interfaces of one segment (or proxy_ndp is on); keep it "
-			 "on one interface.",
-			 ip, ifs, f->macs.n, facts);
-		return;
-	}
-	if (ctx && ctx->host_facts)
-		snprintf(facts, sizeof(facts), " (%s)",
-			 ft_sysctl_str(r, &f->ifaces,
-				       FT_SC_ARP_IGNORE | FT_SC_ARP_ANNOUNCE | FT_SC_ARP_FILTER, sc,
-				       sizeof(sc)));
-	else
-		snprintf(facts, sizeof(facts), " (%s)", FT_NO_FACTS);
-	snprintf(buf, len,
-		 "This host answered for %s from %s with %u MACs%s: set arp_ignore=1 "
-		 "and arp_announce=2 on these interfaces (or arp_filter=1 with source "
-		 "routing) so only the interface holding the address answers.",
-		 ip, ifs, f->macs.n, facts);
-}
-
-void ft_neigh_hint(const struct ft_reducer *r, const struct ft_finding *f,
-		   const struct ft_report_ctx *ctx, char *buf, size_t len)
-{
-	char ip[FT_IP_STRLEN], macs[160], ifs[160], tail[400];
-
-	ft_fmt_ip(f->family, f->ip, ip);
-	ft_maclist_str(&f->macs, macs, sizeof(macs));
-	ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs));
-	route_tail(f, ctx, tail, sizeof(tail));
-	switch (f->cls) {
-	case FT_CLASS_ALLOWED:
-		snprintf(buf, len, "%s or one of %s is on the allow-list: not alarmed%s.", ip, macs,
-			 tail);
-		return;
-	case FT_CLASS_VRRP:
-		snprintf(buf, len,
-			 "A virtual router MAC (VRRP/CARP/HSRP) is among %s for %s%s: "
-			 "expected around router failover or with use_vmac; allow-list it "
-			 "if it persists.",
-			 macs, ip, tail);
-		return;
-	case FT_CLASS_NLB:
-		snprintf(buf, len,
-			 "A Microsoft NLB cluster MAC or an Ethernet source unlike the ARP "
-			 "sender answers for %s%s: an NLB virtual IP, expected.",
-			 ip, tail);
-		return;
-	case FT_CLASS_PROXY_ARP:
-		snprintf(buf, len,
-			 "One of %s answers for %s only with replies and for several "
-			 "addresses: a router with proxy_arp answering beside the owner%s; "
-			 "harmless if intended.",
-			 macs, ip, tail);
-		return;
-	}
-	switch (f->kind) {
-	case FT_KIND_LOCAL_FLUX:
-		flux_hint(r, f, ctx, ip, buf, len);
-		return;
-	case FT_KIND_DUPLICATE_IP:
-		if (f->reason == FT_DUP_ONE_HOST)
-			snprintf(buf, len,
-				 "%s is answered by %s within the same instant (%s): one "
-				 "host with several NICs on this segment%s; set arp_ignore=1 "
-				 "and arp_announce=2 on that host.",
-				 ip, macs,
-				 f->mac_evidence & FT_EVID_SAME_OUI	 ? "same vendor prefix"
-				 : f->mac_evidence & FT_EVID_LOCAL_ADMIN ? "virtual NICs"
-									 : "they share addresses",
-				 tail);
-		else
-			snprintf(buf, len,
-				 "%s is claimed by %s (%s): several hosts hold the address, "
-				 "a duplicate or a split-brain VIP%s; find the owners by MAC "
-				 "and keep one.",
-				 ip, macs,
-				 f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE
-					 ? "this host and another"
-				 : f->mac_evidence & FT_EVID_GRAT_SEVERAL
-					 ? "each announced it with gratuitous ARP/NA"
-					 : "answers at different times or from different vendors",
-				 tail);
-		return;
-	case FT_KIND_FLIP_FLOP:
-		snprintf(buf, len,
-			 "The neighbour entry for %s on %s went back to an earlier MAC "
-			 "(%u changes among %s)%s: two devices answer for it (duplicate "
-			 "address, split-brain VIP or ARP flux); find the second owner by MAC.",
-			 ip, ifs, f->changes, macs, tail);
-		return;
-	case FT_KIND_MAC_CHANGED:
-		snprintf(buf, len,
-			 "The neighbour entry for %s on %s moved to a new MAC (%s) and "
-			 "stayed%s: a failover (bond, VRRP, moved VM or replaced NIC), "
-			 "informational.",
-			 ip, ifs, macs, tail);
-		return;
-	}
-	buf[0] = 0;
 }

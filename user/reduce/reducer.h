@@ -11,9 +11,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
+#include "model/model.h"
 
 struct ft_reducer;
 
@@ -25,11 +25,14 @@ struct ft_reduce_opts {
 	__u32 max_flows;	/* flows tracked at once (FT_REDUCE_MAX_FLOWS) */
 	__u32 max_ips;		/* IPs tracked for ARP/NDP claims and neighbour entries */
 	__u32 oneway_udp_max_pkts; /* more unanswered UDP packets than this: a stream */
+	/* Live on the traced host: hints read its sysctls and routes. A
+	 * replay elsewhere says that host facts are unavailable. */
+	bool host_facts;
 	const __u16 *oneway_udp_stream_ports; /* extra one-way UDP ports, 0-terminated */
 };
 
 #define FT_REDUCE_OPTS_DEFAULT { .oneway_after_ns = 1000000000ULL }
-#define FT_REDUCE_MAX_FLOWS 65536
+#define FT_REDUCE_MAX_FLOWS FT_DEFAULT_MAX_FLOWS
 #define FT_REDUCE_MAX_IPS 16384
 #define FT_REDUCE_UDP_MAX_PKTS 10
 
@@ -45,48 +48,10 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len);
 /* Is s a valid --allow entry (IPv4/IPv6 address or prefix, or MAC)? */
 bool ft_reduce_allow_valid(const char *s);
 
-struct ft_report_ctx {
-	const char *host;
-	const char *source;	/* "live" or the trace file's name */
-	__s64 mono_to_wall_ns;	/* CLOCK_MONOTONIC + this = Unix time */
-	bool host_facts;	/* live on this host: read sysctls and routes */
-	bool color;		/* text: ANSI colour */
-};
-
-/* The finding kinds, worst first (the order of the text report). */
-enum ft_finding_kind {
-	FT_KIND_DUPLICATE_IP,
-	FT_KIND_RETURN_PATH_MISMATCH,
-	FT_KIND_FLIP_FLOP,
-	FT_KIND_ONE_WAY,
-	FT_KIND_LOCAL_FLUX,
-	FT_KIND_NEXT_HOP_MISMATCH,
-	FT_KIND_MULTIPATH,
-	FT_KIND_MAC_CHANGED,
-	FT_KIND_MAX,
-};
-
-/* "return_path_mismatch", ...; NULL out of range. */
-const char *ft_finding_kind_name(unsigned int kind);
-/* Asymmetry kinds go in the "asymmetry" list, the others in "arp_flux". */
-bool ft_finding_kind_is_asymmetry(unsigned int kind);
-
-/* Findings counted by kind, for metrics and exit codes. Look-alikes that
- * were classified (VRRP, proxy ARP, NLB) or allowed are not counted. */
-struct ft_summary {
-	__u64 flows;
-	__u64 packets;
-	__u64 events;
-	__u64 lost_events;
-	__u32 asymmetry;	/* findings in the asymmetry list */
-	__u32 arp_flux;
-	__u32 by_kind[16];	/* indexed by enum ft_finding_kind */
-	__u32 classified;	/* look-alikes and allowed, not alarmed */
-};
-
-void ft_reducer_summary(struct ft_reducer *r, struct ft_summary *s);
-int ft_report_text(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *out);
-/* One JSON object on one line (JSON lines with --interval). */
-int ft_report_json(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *out);
+/* The report of this moment: findings worst first, each with its hint
+ * when hints is true (a metrics scrape needs only the counts), the
+ * interface table and the health counters. Free it with ft_report_free();
+ * its interface table is the reducer's and lives as long as it does. */
+int ft_reducer_report(struct ft_reducer *r, struct ft_report *rep, bool hints);
 
 #endif /* FLUXTRACE_REDUCE_H */

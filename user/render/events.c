@@ -10,8 +10,9 @@
 #include <string.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
-#include "format.h"
-#include "render_events.h"
+#include "common/format.h"
+#include "common/names.h"
+#include "render/events.h"
 
 #define MAX_NAMES 1024
 
@@ -112,7 +113,7 @@ static void print_flow(struct ft_event_printer *p, const struct ft_flow_event *e
 					    [FT_REC_FLOW_END] = "end" };
 	char flow[160], fl[8], sm[FT_MAC_STRLEN], dm[FT_MAC_STRLEN];
 
-	print_prefix(p, e->ts_ns, ft_fmt_hook(e->hook), e->ifindex,
+	print_prefix(p, e->ts_ns, ft_hook_name(e->hook), e->ifindex,
 		     FT_HOOK_IS_INGRESS(e->hook) ? "in" : "out");
 	flow_str(&e->key, e->side, flow, sizeof(flow));
 	tcp_flags_str(e->tcp_flags, fl);
@@ -128,7 +129,7 @@ static void print_icmp(struct ft_event_printer *p, const struct ft_icmp_event *e
 {
 	char flow[160], from[FT_IP_STRLEN];
 
-	print_prefix(p, e->ts_ns, ft_fmt_hook(e->hook), e->ifindex,
+	print_prefix(p, e->ts_ns, ft_hook_name(e->hook), e->ifindex,
 		     FT_HOOK_IS_INGRESS(e->hook) ? "in" : "out");
 	flow_str(&e->key, e->side, flow, sizeof(flow));
 	fprintf(p->out, "icmp-error type %u code %u from %s for %s\n", e->icmp_type, e->icmp_code,
@@ -144,7 +145,7 @@ static void print_arp(struct ft_event_printer *p, const struct ft_arp_event *e)
 			 : e->op == FT_NDP_NS	 ? "ndp-ns"
 						 : "ndp-na";
 
-	print_prefix(p, e->ts_ns, ft_fmt_hook(e->hook), e->ifindex,
+	print_prefix(p, e->ts_ns, ft_hook_name(e->hook), e->ifindex,
 		     FT_HOOK_IS_INGRESS(e->hook) ? "in" : "out");
 	ft_fmt_ip(e->family, e->sender_ip, sip);
 	ft_fmt_ip(e->family, e->target_ip, tip);
@@ -205,7 +206,7 @@ static void print_drop(struct ft_event_printer *p, const struct ft_drop_event *e
 	print_prefix(p, e->ts_ns, "kfree_skb", e->ifindex, "in");
 	flow_str(&e->key, e->side, flow, sizeof(flow));
 	fprintf(p->out, "drop %s by %s\n", flow,
-		e->reason == FT_DROP_RPFILTER ? "rp_filter" : "netfilter");
+		ft_drop_reason_name(e->reason));
 }
 
 static void print_iface(struct ft_event_printer *p, const struct ft_iface_record *r)
@@ -216,8 +217,8 @@ static void print_iface(struct ft_event_printer *p, const struct ft_iface_record
 	fprintf(p->out, "iface %s ifindex %u mac %s%s%s%s\n", r->removed ? "gone" : "traced",
 		r->ifindex, ft_fmt_mac(r->mac, mac),
 		r->hooks & FT_HOOKBIT(FT_HOOK_XDP) ? " xdp" : "",
-		r->hooks & FT_HOOKBIT(FT_HOOK_TC_INGRESS) ? " tc-ingress" : "",
-		r->hooks & FT_HOOKBIT(FT_HOOK_TC_EGRESS) ? " tc-egress" : "");
+		r->hooks & FT_HOOKBIT(FT_HOOK_TC_INGRESS) ? " tc_ingress" : "",
+		r->hooks & FT_HOOKBIT(FT_HOOK_TC_EGRESS) ? " tc_egress" : "");
 }
 
 void ft_event_print(struct ft_event_printer *p, const void *rec, size_t len)

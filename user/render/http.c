@@ -5,8 +5,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
-#include "log.h"
-#include "metrics.h"
+#include "common/log.h"
+#include "render/http.h"
 
 struct ft_metrics {
 	struct MHD_Daemon *daemon;

@@ -7,59 +7,9 @@
 #include <errno.h>
 #include <string.h>
 #include <time.h>
-#include "reduce_internal.h"
-
-/* The names below are part of the JSON contract. */
-const char *ft_class_name(unsigned int cls)
-{
-	switch (cls) {
-	case FT_CLASS_VRRP:
-		return "vrrp";
-	case FT_CLASS_PROXY_ARP:
-		return "proxy_arp";
-	case FT_CLASS_NLB:
-		return "nlb";
-	case FT_CLASS_ALLOWED:
-		return "allowed";
-	}
-	return "none";
-}
-
-const char *ft_oneway_reason_name(unsigned int reason)
-{
-	switch (reason) {
-	case FT_OW_SYN:
-		return "syn_unanswered";
-	case FT_OW_MIDSTREAM:
-		return "mid_stream";
-	case FT_OW_ECHO:
-		return "echo_unanswered";
-	case FT_OW_UDP:
-		return "udp_unanswered";
-	case FT_OW_REPLY_ONLY:
-		return "reply_only";
-	case FT_OW_REQUEST_DROPPED_RPF:
-		return "request_dropped_rp_filter";
-	case FT_OW_REQUEST_DROPPED_NF:
-		return "request_dropped_netfilter";
-	case FT_OW_REPLY_DROPPED_RPF:
-		return "reply_dropped_rp_filter";
-	case FT_OW_REPLY_DROPPED_NF:
-		return "reply_dropped_netfilter";
-	}
-	return "none";
-}
-
-const char *ft_drop_reason_name(unsigned int reason)
-{
-	switch (reason) {
-	case FT_DROP_RPFILTER:
-		return "rp_filter";
-	case FT_DROP_NETFILTER:
-		return "netfilter";
-	}
-	return "other";
-}
+#include "common/format.h"
+#include "common/names.h"
+#include "render/render.h"
 
 static void jstr(FILE *out, const char *s)
 {
@@ -81,14 +31,14 @@ static void jkey(FILE *out, const char *key)
 	fputc(':', out);
 }
 
-static void jtime(FILE *out, __u64 ns, const struct ft_report_ctx *ctx)
+static void jtime(FILE *out, __u64 ns, const struct ft_render_ctx *ctx)
 {
 	char buf[FT_TIME_STRLEN];
 
 	jstr(out, ft_fmt_rfc3339(ns, ctx->mono_to_wall_ns, buf));
 }
 
-static void jifaces(FILE *out, const struct ft_reducer *r, const char *key,
+static void jifaces(FILE *out, const struct ft_report *rep, const char *key,
 		    const struct ft_iflist *l)
 {
 	char name[FT_IFNAMSIZ + 16];
@@ -99,7 +49,7 @@ static void jifaces(FILE *out, const struct ft_reducer *r, const char *key,
 	for (__u32 i = 0; i < l->n; i++) {
 		if (i)
 			fputc(',', out);
-		jstr(out, ft_iface_name(r, l->ifindex[i], name, sizeof(name)));
+		jstr(out, ft_iftable_name(rep->ifaces, l->ifindex[i], name, sizeof(name)));
 	}
 	fputc(']', out);
 }
@@ -130,24 +80,21 @@ static void jendpoint(FILE *out, const char *key, __u8 family, const __u8 *ip, _
 	fprintf(out, ",\"port\":%u}", port);
 }
 
-static void jhint(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
-		  const struct ft_report_ctx *ctx)
+static void jhint(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
+		  const struct ft_render_ctx *ctx)
 {
-	char hint[1024];
-
-	ft_finding_hint(r, f, ctx, hint, sizeof(hint));
 	fprintf(out, ",\"hint\":");
-	jstr(out, hint);
+	jstr(out, f->hint ? f->hint : "");
 }
 
-static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
-			  const struct ft_report_ctx *ctx)
+static void asymmetry_obj(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
+			  const struct ft_render_ctx *ctx)
 {
 	char buf[FT_IP_STRLEN];
 	const char *proto = ft_fmt_proto(f->proto, buf);
 
 	fprintf(out, "{\"kind\":");
-	jstr(out, ft_finding_kind_name(f->kind));
+	jstr(out, ft_kind_name(f->kind));
 	if (f->cls != FT_CLASS_NONE) {
 		fprintf(out, ",\"class\":");
 		jstr(out, ft_class_name(f->cls));
@@ -158,10 +105,10 @@ static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft
 		fprintf(out, ",\"proto\":\"%s\"", proto);
 	jendpoint(out, "client", f->family, f->client_ip, f->client_port);
 	jendpoint(out, "server", f->family, f->server_ip, f->server_port);
-	jifaces(out, r, "request_in", &f->req_in);
-	jifaces(out, r, "request_out", &f->req_out);
-	jifaces(out, r, "reply_in", &f->rep_in);
-	jifaces(out, r, "reply_out", &f->rep_out);
+	jifaces(out, rep, "request_in", &f->req_in);
+	jifaces(out, rep, "request_out", &f->req_out);
+	jifaces(out, rep, "reply_in", &f->rep_in);
+	jifaces(out, rep, "reply_out", &f->rep_out);
 	jmacs(out, "request_src_macs", &f->req_src);
 	jmacs(out, "reply_dst_macs", &f->rep_dst);
 	jmacs(out, "request_dst_macs", &f->req_dst);
@@ -183,7 +130,7 @@ static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft
 		fprintf(out, "%s{\"reason\":", i ? "," : "");
 		jstr(out, ft_drop_reason_name(f->drops[i].reason));
 		fprintf(out, ",\"interface\":");
-		jstr(out, ft_iface_name(r, f->drops[i].ifindex, name, sizeof(name)));
+		jstr(out, ft_iftable_name(rep->ifaces, f->drops[i].ifindex, name, sizeof(name)));
 		fprintf(out, ",\"side\":\"%s\"}",
 			f->drops[i].side == f->client_side ? "request" : "reply");
 	}
@@ -199,17 +146,17 @@ static void asymmetry_obj(FILE *out, const struct ft_reducer *r, const struct ft
 	jtime(out, f->first_ns, ctx);
 	fprintf(out, ",\"last_seen\":");
 	jtime(out, f->last_ns, ctx);
-	jhint(out, r, f, ctx);
+	jhint(out, rep, f, ctx);
 	fputc('}', out);
 }
 
-static void arp_obj(FILE *out, const struct ft_reducer *r, const struct ft_finding *f,
-		    const struct ft_report_ctx *ctx)
+static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
+		    const struct ft_render_ctx *ctx)
 {
 	char buf[FT_IP_STRLEN];
 
 	fprintf(out, "{\"kind\":");
-	jstr(out, ft_finding_kind_name(f->kind));
+	jstr(out, ft_kind_name(f->kind));
 	if (f->cls != FT_CLASS_NONE) {
 		fprintf(out, ",\"class\":");
 		jstr(out, ft_class_name(f->cls));
@@ -217,7 +164,7 @@ static void arp_obj(FILE *out, const struct ft_reducer *r, const struct ft_findi
 	fprintf(out, ",\"family\":\"%s\",\"ip\":", f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4");
 	jstr(out, ft_fmt_ip(f->family, f->ip, buf));
 	jmacs(out, "macs", &f->macs);
-	jifaces(out, r, "interfaces", &f->ifaces);
+	jifaces(out, rep, "interfaces", &f->ifaces);
 	fprintf(out, ",\"changes\":%u", f->changes);
 	if (f->kind == FT_KIND_DUPLICATE_IP)
 		fprintf(out, ",\"owners\":\"%s\"",
@@ -226,12 +173,12 @@ static void arp_obj(FILE *out, const struct ft_reducer *r, const struct ft_findi
 	jtime(out, f->first_ns, ctx);
 	fprintf(out, ",\"last_seen\":");
 	jtime(out, f->last_ns, ctx);
-	jhint(out, r, f, ctx);
+	jhint(out, rep, f, ctx);
 	fputc('}', out);
 }
 
-static void finding_list(FILE *out, const struct ft_reducer *r, const struct ft_findings *fs,
-			 const struct ft_report_ctx *ctx, const char *key, int which)
+static void finding_list(FILE *out, const struct ft_report *rep, const struct ft_findings *fs,
+			 const struct ft_render_ctx *ctx, const char *key, int which)
 {
 	bool first = true;
 
@@ -240,7 +187,7 @@ static void finding_list(FILE *out, const struct ft_reducer *r, const struct ft_
 	fputc('[', out);
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct ft_finding *f = &fs->v[i];
-		bool asym = ft_finding_kind_is_asymmetry(f->kind);
+		bool asym = ft_kind_is_asymmetry(f->kind);
 
 		/* which: 0 asymmetry alarms, 1 ARP-flux alarms, 2 look-alikes */
 		if ((which == 2) != (f->cls != FT_CLASS_NONE))
@@ -251,9 +198,9 @@ static void finding_list(FILE *out, const struct ft_reducer *r, const struct ft_
 			fputc(',', out);
 		first = false;
 		if (asym)
-			asymmetry_obj(out, r, f, ctx);
+			asymmetry_obj(out, rep, f, ctx);
 		else
-			arp_obj(out, r, f, ctx);
+			arp_obj(out, rep, f, ctx);
 	}
 	fputc(']', out);
 }
@@ -263,41 +210,37 @@ static void jcount(FILE *out, const char *key, __u64 v)
 	fprintf(out, ",\"%s\":%llu", key, (unsigned long long)v);
 }
 
-static void counters_obj(FILE *out, const struct ft_reducer *r, const struct ft_findings *fs)
+static void counters_obj(FILE *out, const struct ft_report *rep, const struct ft_findings *fs)
 {
-	const __u64 *k = r->counters.kernel;
+	const struct ft_health *h = &rep->health;
+	const __u64 *k = h->counters.kernel;
 
-	fprintf(out, ",\"counters\":{\"flows\":%llu", (unsigned long long)r->flows_seen);
+	fprintf(out, ",\"counters\":{\"flows\":%llu", (unsigned long long)h->flows_seen);
 	jcount(out, "packets", k[FT_CNT_PACKETS]);
-	jcount(out, "events", r->events);
-	jcount(out, "lost_events", ft_lost_events(r));
-	jcount(out, "reducer_dropped",
-	       r->flows.dropped + r->claims.dropped + r->neighs.dropped + r->ifaces_dropped);
+	jcount(out, "events", h->events);
+	jcount(out, "lost_events", h->lost_events);
+	jcount(out, "reducer_dropped", h->reducer_dropped);
 	/* Every kernel counter by its name, so a new one appears by itself. */
 	for (unsigned int i = FT_CNT_PACKETS + 1; i < FT_CNT_MAX; i++)
 		jcount(out, ft_counter_name(i), k[i]);
-	jcount(out, "flows_tracked", r->counters.flows_tracked);
-	jcount(out, "flow_map_capacity", r->counters.flow_map_capacity);
-	jcount(out, "flows_evicted", r->flows.evicted);
-	jcount(out, "paths_dropped", r->paths_dropped);
-	jcount(out, "macs_dropped", r->macs_dropped);
-	jcount(out, "bad_records", r->bad_records);
+	jcount(out, "flows_tracked", h->counters.flows_tracked);
+	jcount(out, "flow_map_capacity", h->counters.flow_map_capacity);
+	jcount(out, "flows_evicted", h->flows_evicted);
+	jcount(out, "paths_dropped", h->paths_dropped);
+	jcount(out, "macs_dropped", h->macs_dropped);
+	jcount(out, "bad_records", h->bad_records);
 	jcount(out, "findings_truncated", fs->truncated);
 	jcount(out, "classified", fs->classified);
 	fputc('}', out);
 }
 
-static void interfaces_arr(FILE *out, const struct ft_reducer *r)
+static void interfaces_arr(FILE *out, const struct ft_report *rep)
 {
-	static const char *const hooks[] = { [FT_HOOK_XDP] = "xdp",
-					     [FT_HOOK_TC_INGRESS] = "tc_ingress",
-					     [FT_HOOK_TC_EGRESS] = "tc_egress",
-					     [FT_HOOK_NEIGH] = "neigh" };
 	char mac[FT_MAC_STRLEN];
 
 	fprintf(out, ",\"interfaces\":[");
-	for (__u32 i = 0; i < r->n_ifaces; i++) {
-		const struct ft_iface *f = &r->ifaces[i];
+	for (__u32 i = 0; i < rep->ifaces->n; i++) {
+		const struct ft_iface_info *f = &rep->ifaces->v[i];
 		bool first = true;
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
@@ -308,7 +251,7 @@ static void interfaces_arr(FILE *out, const struct ft_reducer *r)
 		for (unsigned int h = FT_HOOK_XDP; h <= FT_HOOK_NEIGH; h++) {
 			if (!(f->hooks & FT_HOOKBIT(h)))
 				continue;
-			fprintf(out, "%s\"%s\"", first ? "" : ",", hooks[h]);
+			fprintf(out, "%s\"%s\"", first ? "" : ",", ft_hook_name(h));
 			first = false;
 		}
 		fprintf(out, "]}");
@@ -316,19 +259,15 @@ static void interfaces_arr(FILE *out, const struct ft_reducer *r)
 	fputc(']', out);
 }
 
-int ft_report_json(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *out)
+int ft_render_json(const struct ft_report *rep, const struct ft_render_ctx *ctx, FILE *out)
 {
-	struct ft_report_ctx def = { .host = "", .source = "" };
-	struct ft_findings fs;
-	__u64 start = r->first_ns, end = r->now_ns;
-	int err;
+	struct ft_render_ctx def = { .host = "", .source = "" };
+	const struct ft_findings *fs = &rep->findings;
+	__u64 start = rep->health.first_ns, end = rep->health.now_ns;
 
 	if (!ctx)
 		ctx = &def;
-	err = ft_findings_collect(r, &fs);
-	if (err)
-		return err;
-	if (!r->have_time) {
+	if (!rep->health.have_time) {
 		/* Nothing was fed: the window is the moment of the report. */
 		struct timespec ts;
 
@@ -343,12 +282,11 @@ int ft_report_json(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *
 	jtime(out, start, ctx);
 	fprintf(out, ",\"end\":");
 	jtime(out, end, ctx);
-	interfaces_arr(out, r);
-	counters_obj(out, r, &fs);
-	finding_list(out, r, &fs, ctx, "asymmetry", 0);
-	finding_list(out, r, &fs, ctx, "arp_flux", 1);
-	finding_list(out, r, &fs, ctx, "classified", 2);
+	interfaces_arr(out, rep);
+	counters_obj(out, rep, fs);
+	finding_list(out, rep, fs, ctx, "asymmetry", 0);
+	finding_list(out, rep, fs, ctx, "arp_flux", 1);
+	finding_list(out, rep, fs, ctx, "classified", 2);
 	fprintf(out, "}\n");
-	ft_findings_free(&fs);
 	return ferror(out) ? -EIO : 0;
 }

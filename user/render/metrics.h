@@ -2,15 +2,10 @@
 #ifndef FLUXTRACE_RENDER_METRICS_H
 #define FLUXTRACE_RENDER_METRICS_H
 
-#include <stddef.h>
 #include <stdio.h>
-#include "fluxtrace/events.h"
+#include "model/model.h"
 
-struct ft_summary;
-struct ft_iface;
-
-/* Prometheus text exposition of one moment. */
-void ft_render_metrics(FILE *out, const struct ft_summary *s, const struct ft_counters_record *c,
-		       const struct ft_iface *ifaces, size_t n);
+/* Prometheus text exposition of one moment's report (without hints). */
+void ft_render_metrics(FILE *out, const struct ft_report *rep);
 
 #endif /* FLUXTRACE_RENDER_METRICS_H */

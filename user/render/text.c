@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <string.h>
-#include "reduce_internal.h"
+#include "common/format.h"
+#include "common/names.h"
+#include "render/render.h"
 
 #define FT_TEXT_COLS 100
 #define FT_TEXT_PER_KIND 20 /* findings shown per kind; --json lists all */
@@ -80,7 +82,7 @@ static const char *plural(__u64 n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static const char *hhmmss(__u64 ns, const struct ft_report_ctx *ctx, char *buf)
+static const char *hhmmss(__u64 ns, const struct ft_render_ctx *ctx, char *buf)
 {
 	char full[FT_TIME_STRLEN];
 
@@ -105,7 +107,7 @@ static const char *endpoint(__u8 family, const __u8 *ip, __u16 port, bool ports,
 }
 
 /* "in eth0 from aa:.. out eth1 to bb:.." for one direction. */
-static void path_part(const struct ft_reducer *r, const struct ft_iflist *in,
+static void path_part(const struct ft_report *rep, const struct ft_iflist *in,
 		      const struct ft_maclist *from, const struct ft_iflist *out,
 		      const struct ft_maclist *to, char *buf, size_t len)
 {
@@ -114,30 +116,30 @@ static void path_part(const struct ft_reducer *r, const struct ft_iflist *in,
 
 	buf[0] = 0;
 	if (in->n)
-		FT_APPEND(buf, len, off, " in %s from %s", ft_iflist_str(r, in, ifs, sizeof(ifs)),
+		FT_APPEND(buf, len, off, " in %s from %s", ft_iflist_str(rep->ifaces, in, ifs, sizeof(ifs)),
 			  ft_maclist_str(from, macs, sizeof(macs)));
 	if (out->n)
-		FT_APPEND(buf, len, off, " out %s to %s", ft_iflist_str(r, out, ifs, sizeof(ifs)),
+		FT_APPEND(buf, len, off, " out %s to %s", ft_iflist_str(rep->ifaces, out, ifs, sizeof(ifs)),
 			  ft_maclist_str(to, macs, sizeof(macs)));
 	if (!in->n && !out->n)
 		FT_APPEND(buf, len, off, " not seen");
 }
 
-static void asymmetry_line(const struct ft_reducer *r, const struct ft_finding *f,
-			   const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void asymmetry_line(const struct ft_report *rep, const struct ft_finding *f,
+			   const struct ft_render_ctx *ctx, char *buf, size_t len)
 {
 	bool ports = f->proto == 6 || f->proto == 17;
-	char pb[8], cl[80], sv[80], req[400], rep[400], t1[12], t2[12];
+	char pb[8], cl[80], sv[80], req[400], rpl[400], t1[12], t2[12];
 	size_t off = 0;
 
-	path_part(r, &f->req_in, &f->req_src, &f->req_out, &f->req_dst, req, sizeof(req));
-	path_part(r, &f->rep_in, &f->rep_src, &f->rep_out, &f->rep_dst, rep, sizeof(rep));
+	path_part(rep, &f->req_in, &f->req_src, &f->req_out, &f->req_dst, req, sizeof(req));
+	path_part(rep, &f->rep_in, &f->rep_src, &f->rep_out, &f->rep_dst, rpl, sizeof(rpl));
 	FT_APPEND(buf, len, off, "%s %s -> %s", ft_fmt_proto(f->proto, pb),
 		  endpoint(f->family, f->client_ip, f->client_port, ports, cl, sizeof(cl)),
 		  endpoint(f->family, f->server_ip, f->server_port, ports, sv, sizeof(sv)));
 	if (f->kind == FT_KIND_ONE_WAY)
 		FT_APPEND(buf, len, off, " [%s]", ft_oneway_reason_name(f->reason));
-	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu packets; %s-%s", req, rep,
+	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu packets; %s-%s", req, rpl,
 		  (unsigned long long)f->pkts_req, (unsigned long long)f->pkts_rep,
 		  hhmmss(f->first_ns, ctx, t1), hhmmss(f->last_ns, ctx, t2));
 	for (int i = 0; i < f->n_icmp; i++) {
@@ -152,19 +154,19 @@ static void asymmetry_line(const struct ft_reducer *r, const struct ft_finding *
 		FT_APPEND(buf, len, off, "; %s dropped by %s on %s",
 			  f->drops[i].side == f->client_side ? "request" : "reply",
 			  ft_drop_reason_name(f->drops[i].reason),
-			  ft_iface_name(r, f->drops[i].ifindex, name, sizeof(name)));
+			  ft_iftable_name(rep->ifaces, f->drops[i].ifindex, name, sizeof(name)));
 	}
 }
 
-static void arp_line(const struct ft_reducer *r, const struct ft_finding *f,
-		     const struct ft_report_ctx *ctx, char *buf, size_t len)
+static void arp_line(const struct ft_report *rep, const struct ft_finding *f,
+		     const struct ft_render_ctx *ctx, char *buf, size_t len)
 {
 	char ip[FT_IP_STRLEN], macs[160], ifs[160], t1[12], t2[12];
 	size_t off = 0;
 
 	FT_APPEND(buf, len, off, "%s %s: %s on %s", f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4",
 		  ft_fmt_ip(f->family, f->ip, ip), ft_maclist_str(&f->macs, macs, sizeof(macs)),
-		  ft_iflist_str(r, &f->ifaces, ifs, sizeof(ifs)));
+		  ft_iflist_str(rep->ifaces, &f->ifaces, ifs, sizeof(ifs)));
 	if (f->kind == FT_KIND_DUPLICATE_IP)
 		FT_APPEND(buf, len, off, "; %s",
 			  f->reason == FT_DUP_ONE_HOST ? "one multi-homed host" : "several owners");
@@ -186,31 +188,31 @@ static const char *kind_color(unsigned int kind)
 	return C_YELLOW;
 }
 
-static void finding(const struct text *t, const struct ft_reducer *r, const struct ft_finding *f,
-		    const struct ft_report_ctx *ctx, bool with_class)
+static void finding(const struct text *t, const struct ft_report *rep, const struct ft_finding *f,
+		    const struct ft_render_ctx *ctx, bool with_class)
 {
-	char line[1400], hint[1100];
+	char line[1400];
 	size_t off = 0;
 
 	if (with_class)
 		FT_APPEND(line, sizeof(line), off, "%s %s: ", ft_class_name(f->cls),
-			  ft_finding_kind_name(f->kind));
-	if (ft_finding_kind_is_asymmetry(f->kind))
-		asymmetry_line(r, f, ctx, line + off, sizeof(line) - off);
+			  ft_kind_name(f->kind));
+	if (ft_kind_is_asymmetry(f->kind))
+		asymmetry_line(rep, f, ctx, line + off, sizeof(line) - off);
 	else
-		arp_line(r, f, ctx, line + off, sizeof(line) - off);
+		arp_line(rep, f, ctx, line + off, sizeof(line) - off);
 	wrap(t, 2, 6, line);
-	ft_finding_hint(r, f, ctx, hint, sizeof(hint));
-	snprintf(line, sizeof(line), "hint: %s", hint);
+	snprintf(line, sizeof(line), "hint: %s", f->hint ? f->hint : "");
 	wrap(t, 4, 10, line);
 }
 
-static void summary(const struct text *t, const struct ft_reducer *r, const struct ft_findings *fs,
-		    const struct ft_report_ctx *ctx)
+static void summary(const struct text *t, const struct ft_report *rep, const struct ft_findings *fs,
+		    const struct ft_render_ctx *ctx)
 {
 	char a[FT_TIME_STRLEN], b[FT_TIME_STRLEN], line[2048], mac[FT_MAC_STRLEN];
 	__u32 asym = 0, flux = 0;
-	__u64 lost = ft_lost_events(r);
+	const struct ft_health *h = &rep->health;
+	__u64 lost = h->lost_events;
 	size_t off = 0;
 
 	/* Colour codes take no columns: they go around whole wrapped lines. */
@@ -219,31 +221,31 @@ static void summary(const struct text *t, const struct ft_reducer *r, const stru
 	fputs(col(t, "\033[1m"), t->out);
 	wrap(t, 0, 2, line);
 	fputs(col(t, C_RESET), t->out);
-	if (r->have_time)
+	if (h->have_time)
 		fprintf(t->out, "  window      %s .. %s (%.1f s)\n",
-			ft_fmt_rfc3339(r->first_ns, ctx->mono_to_wall_ns, a),
-			ft_fmt_rfc3339(r->now_ns, ctx->mono_to_wall_ns, b),
-			(double)(r->now_ns - r->first_ns) / FT_NSEC);
+			ft_fmt_rfc3339(h->first_ns, ctx->mono_to_wall_ns, a),
+			ft_fmt_rfc3339(h->now_ns, ctx->mono_to_wall_ns, b),
+			(double)(h->now_ns - h->first_ns) / FT_NSEC);
 	else
 		fprintf(t->out, "  window      no events yet\n");
 	off = 0;
 	fprintf(t->out, "  interfaces  ");
-	for (__u32 i = 0; i < r->n_ifaces; i++)
-		FT_APPEND(line, sizeof(line), off, "%s%.16s (%s)", i ? ", " : "", r->ifaces[i].name,
-			  ft_fmt_mac(r->ifaces[i].mac, mac));
-	if (!r->n_ifaces)
+	for (__u32 i = 0; i < rep->ifaces->n; i++)
+		FT_APPEND(line, sizeof(line), off, "%s%.16s (%s)", i ? ", " : "",
+			  rep->ifaces->v[i].name, ft_fmt_mac(rep->ifaces->v[i].mac, mac));
+	if (!rep->ifaces->n)
 		FT_APPEND(line, sizeof(line), off, "none listed");
 	wrap_at(t, 14, 14, line);
 	snprintf(line, sizeof(line), "%llu %s, %llu packets, %llu events, %llu lost %s",
-		 (unsigned long long)r->flows_seen, plural(r->flows_seen, "flow", "flows"),
-		 (unsigned long long)r->counters.kernel[FT_CNT_PACKETS],
-		 (unsigned long long)r->events, (unsigned long long)lost,
+		 (unsigned long long)h->flows_seen, plural(h->flows_seen, "flow", "flows"),
+		 (unsigned long long)h->counters.kernel[FT_CNT_PACKETS],
+		 (unsigned long long)h->events, (unsigned long long)lost,
 		 plural(lost, "event", "events"));
 	fprintf(t->out, "%s  traffic     ", lost ? col(t, C_RED) : "");
 	wrap_at(t, 14, 14, line);
 	fputs(lost ? col(t, C_RESET) : "", t->out);
 	for (unsigned int k = 0; k < FT_KIND_MAX; k++) {
-		if (ft_finding_kind_is_asymmetry(k))
+		if (ft_kind_is_asymmetry(k))
 			asym += fs->per_kind[k];
 		else
 			flux += fs->per_kind[k];
@@ -252,56 +254,51 @@ static void summary(const struct text *t, const struct ft_reducer *r, const stru
 		asym, flux, fs->classified);
 }
 
-int ft_report_text(struct ft_reducer *r, const struct ft_report_ctx *ctx, FILE *out)
+int ft_render_text(const struct ft_report *rep, const struct ft_render_ctx *ctx, FILE *out)
 {
-	struct ft_report_ctx def = { .host = "", .source = "" };
+	struct ft_render_ctx def = { .host = "", .source = "" };
 	struct text t = { .out = out };
-	struct ft_findings fs;
+	const struct ft_findings *fs = &rep->findings;
 	bool any = false, any_class = false;
-	int err;
 
 	if (!ctx)
 		ctx = &def;
 	t.color = ctx->color;
-	err = ft_findings_collect(r, &fs);
-	if (err)
-		return err;
-	summary(&t, r, &fs, ctx);
+	summary(&t, rep, fs, ctx);
 
 	for (unsigned int k = 0; k < FT_KIND_MAX; k++) {
 		__u32 shown = 0;
 
-		if (!fs.per_kind[k])
+		if (!fs->per_kind[k])
 			continue;
 		any = true;
-		fprintf(out, "\n%s%s (%u)%s\n", col(&t, kind_color(k)), ft_finding_kind_name(k),
-			fs.per_kind[k], col(&t, C_RESET));
-		for (size_t i = 0; i < fs.n; i++) {
-			const struct ft_finding *f = &fs.v[i];
+		fprintf(out, "\n%s%s (%u)%s\n", col(&t, kind_color(k)), ft_kind_name(k),
+			fs->per_kind[k], col(&t, C_RESET));
+		for (size_t i = 0; i < fs->n; i++) {
+			const struct ft_finding *f = &fs->v[i];
 
 			if (f->kind != k || f->cls != FT_CLASS_NONE)
 				continue;
 			if (shown++ == FT_TEXT_PER_KIND)
 				break;
-			finding(&t, r, f, ctx, false);
+			finding(&t, rep, f, ctx, false);
 		}
-		if (fs.per_kind[k] > FT_TEXT_PER_KIND)
+		if (fs->per_kind[k] > FT_TEXT_PER_KIND)
 			fprintf(out, "  ... and %u more (--json lists them all)\n",
-				fs.per_kind[k] - FT_TEXT_PER_KIND);
+				fs->per_kind[k] - FT_TEXT_PER_KIND);
 	}
 	if (!any)
 		fprintf(out, "\n%sno findings%s\n", col(&t, C_GREEN), col(&t, C_RESET));
 
-	for (size_t i = 0, shown = 0; i < fs.n && shown < FT_TEXT_PER_KIND; i++) {
-		if (fs.v[i].cls == FT_CLASS_NONE)
+	for (size_t i = 0, shown = 0; i < fs->n && shown < FT_TEXT_PER_KIND; i++) {
+		if (fs->v[i].cls == FT_CLASS_NONE)
 			continue;
 		if (!any_class)
 			fprintf(out, "\n%slook-alikes, not alarmed (%u)%s\n", col(&t, C_DIM),
-				fs.classified, col(&t, C_RESET));
+				fs->classified, col(&t, C_RESET));
 		any_class = true;
 		shown++;
-		finding(&t, r, &fs.v[i], ctx, true);
+		finding(&t, rep, &fs->v[i], ctx, true);
 	}
-	ft_findings_free(&fs);
 	return ferror(out) ? -EIO : 0;
 }

@@ -9,7 +9,8 @@
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include "fluxtrace.skel.h"
-#include "bpf_run.h"
+#include "common/names.h"
+#include "lib/bpf_run.h"
 
 #define XDP_PASS_VERDICT 2
 #define TC_ACT_UNSPEC_VERDICT (-1)
@@ -119,16 +120,7 @@ void bt_reset(void)
 
 const char *bt_hook_name(enum ft_hook hook)
 {
-	switch (hook) {
-	case FT_HOOK_XDP:
-		return "xdp";
-	case FT_HOOK_TC_INGRESS:
-		return "tc-ingress";
-	case FT_HOOK_TC_EGRESS:
-		return "tc-egress";
-	default:
-		return "?";
-	}
+	return ft_hook_name(hook);
 }
 
 int bt_try_run(enum ft_hook hook, const struct frame *f, __u32 ifindex)

@@ -10,7 +10,7 @@
 
 #include <linux/types.h>
 #include "fluxtrace/events.h"
-#include "frames.h"
+#include "lib/frames.h"
 
 #define BT_MAX_EVENTS 64
 

@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "json_parse.h"
+#include "lib/json_parse.h"
 
 static struct jv *jparse_value(const char **p, int depth);
 

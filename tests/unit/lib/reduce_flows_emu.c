@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include "reduce_flows_emu.h"
+#include "lib/reduce_flows_emu.h"
 
 struct emu_flow {
 	struct ft_flow_key key;
@@ -282,7 +282,7 @@ void now(__u64 ts)
 const struct ft_finding *find_kind(unsigned int kind)
 {
 	ft_findings_free(&FS);
-	cr_assert_eq(ft_findings_collect(R, &FS), 0);
+	cr_assert_eq(ft_findings_collect(R, &FS, true), 0);
 	for (size_t i = 0; i < FS.n; i++)
 		if (FS.v[i].kind == kind)
 			return &FS.v[i];
@@ -293,16 +293,20 @@ const struct ft_finding *found(unsigned int kind)
 {
 	const struct ft_finding *f = find_kind(kind);
 
-	cr_assert_not_null(f, "no %s finding", ft_finding_kind_name(kind));
+	cr_assert_not_null(f, "no %s finding", ft_kind_name(kind));
 	return f;
 }
 
 __u32 n_alarms(void)
 {
-	struct ft_summary s;
+	struct ft_report rep;
+	__u32 n = 0;
 
-	ft_reducer_summary(R, &s);
-	return s.asymmetry + s.arp_flux;
+	cr_assert_eq(ft_reducer_report(R, &rep, false), 0);
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+		n += rep.findings.per_kind[k];
+	ft_report_free(&rep);
+	return n;
 }
 
 const char *ifname(const struct ft_iflist *l, int i)
@@ -310,7 +314,7 @@ const char *ifname(const struct ft_iflist *l, int i)
 	static char buf[4][32];
 
 	cr_assert_lt((__u32)i, l->n);
-	return ft_iface_name(R, l->ifindex[i], buf[i % 4], sizeof(buf[0]));
+	return ft_iftable_name(&R->ifaces, l->ifindex[i], buf[i % 4], sizeof(buf[0]));
 }
 
 void req(__u64 ts, __u8 hook, __u32 ifindex, __u8 flags, const char *mac)

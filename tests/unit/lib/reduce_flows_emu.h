@@ -11,7 +11,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
-#include "reduce_internal.h"
+#include <stdio.h>
+#include "common/format.h"
+#include "explain/explain.h"
+#include "reduce/internal.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "scratch_netns.h"
+#include "lib/scratch_netns.h"
 
 void scratch_netns(void)
 {

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Options: parsed and validated here, each bad one a one-line error that
+ * says what to give instead (exit 2). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/types.h>
+#include "fluxtrace/events.h"
+#include "cli.h"
+#include "common/log.h"
+#include "render/http.h"
+
+#ifndef FT_VERSION
+#define FT_VERSION "0.1"
+#endif
+#define FT_STR_(x) #x
+#define FT_STR(x) FT_STR_(x)
+
+static const char usage_text[] =
+	"Usage: fluxtrace [options]\n"
+	"Finds return-path asymmetry and ARP flux from inside the kernel.\n\n"
+	"  -i, --interface IF[,IF]  interfaces to trace (default: any = all up, non-loopback)\n"
+	"  -d, --duration SECONDS   stop after this long (default: at SIGINT/SIGTERM)\n"
+	"  -w, --write FILE         record the events to FILE (replay with -r)\n"
+	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin)\n"
+	"      --events             print every event as one line (debugging view)\n"
+	"      --json               print the report as one JSON object\n"
+	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines)\n"
+	"      --xdp-mode MODE      off (default: ingress at tc), auto (native XDP where the\n"
+	"                           driver has it, else generic), native, or generic\n"
+	"      --max-flows N        flows tracked in the kernel (default " FT_STR(FT_DEFAULT_MAX_FLOWS) ")\n"
+	"      --ringbuf-size BYTES event ring buffer, a power of two (default 4194304)\n"
+	"      --oneway-after SECS  requests unanswered this long count as one-way (default 1)\n"
+	"      --allow IP|MAC       never alarm on this address (repeatable)\n"
+	"      --metrics [ADDR:]PORT serve Prometheus metrics at /metrics (default 127.0.0.1)\n"
+	"      --check              say what this kernel and these privileges allow, then exit\n"
+	"  -v, --verbose            show libbpf's messages and the verifier log on errors\n"
+	"  -V, --version            print the version\n"
+	"  -h, --help               this help\n";
+
+static void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("fluxtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("; see 'fluxtrace -h'\n", stderr);
+	exit(2);
+}
+
+/* Whole seconds in [1, 31 days]; anything else is a usage error. */
+static __u64 parse_seconds(const char *opt, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v == 0 || v > 31UL * 24 * 3600 || arg[0] == '-') {
+		fprintf(stderr, "fluxtrace: bad %s '%s': give whole seconds, e.g. %s 30; "
+			"see 'fluxtrace -h'\n", opt, arg, opt);
+		exit(2);
+	}
+	return v * 1000000000ULL;
+}
+
+static __u32 parse_count(const char *opt, const char *arg, unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || v < min || v > max || arg[0] == '-') {
+		fprintf(stderr, "fluxtrace: bad %s '%s': give a number from %lu to %lu; "
+			"see 'fluxtrace -h'\n", opt, arg, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void append_ifaces(struct ft_config *cfg, const char *arg)
+{
+	size_t old = cfg->ifaces_spec ? strlen(cfg->ifaces_spec) : 0;
+	char *spec = realloc(cfg->ifaces_spec, old + strlen(arg) + 2);
+
+	if (!spec)
+		exit(1);
+	if (old)
+		spec[old++] = ',';
+	strcpy(spec + old, arg);
+	cfg->ifaces_spec = spec;
+}
+
+enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS };
+
+void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
+		{ "events", no_argument, NULL, OPT_EVENTS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
+		{ "oneway-after", required_argument, NULL, OPT_ONEWAY },
+		{ "allow", required_argument, NULL, OPT_ALLOW },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:d:w:r:vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			append_ifaces(cfg, optarg);
+			break;
+		case 'd':
+			cfg->live.duration_ns = parse_seconds("-d", optarg);
+			break;
+		case 'w':
+			cfg->live.write_path = optarg;
+			break;
+		case 'r':
+			cfg->read_path = optarg;
+			break;
+		case OPT_EVENTS:
+			cfg->live.events = true;
+			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
+		case OPT_INTERVAL:
+			cfg->live.interval_ns = parse_seconds("--interval", optarg);
+			break;
+		case OPT_XDP_MODE:
+			if (!strcmp(optarg, "auto"))
+				cfg->live.xdp_mode = FT_XDP_AUTO;
+			else if (!strcmp(optarg, "native"))
+				cfg->live.xdp_mode = FT_XDP_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				cfg->live.xdp_mode = FT_XDP_GENERIC;
+			else if (!strcmp(optarg, "off"))
+				cfg->live.xdp_mode = FT_XDP_OFF;
+			else
+				usage_error("bad --xdp-mode '%s': use auto, native, generic or off",
+					    optarg);
+			break;
+		case OPT_MAX_FLOWS:
+			cfg->live.max_flows = parse_count("--max-flows", optarg, 64, 1U << 26);
+			break;
+		case OPT_RINGBUF:
+			cfg->live.ringbuf_size = parse_count("--ringbuf-size", optarg, 4096, 1U << 30);
+			if (cfg->live.ringbuf_size & (cfg->live.ringbuf_size - 1))
+				usage_error("bad --ringbuf-size '%s': must be a power of two, e.g. "
+					    "4194304", optarg);
+			break;
+		case OPT_ONEWAY:
+			cfg->reduce.oneway_after_ns = parse_seconds("--oneway-after", optarg);
+			break;
+		case OPT_ALLOW:
+			if (cfg->n_allow == FT_CLI_MAX_ALLOW)
+				usage_error("too many --allow (at most %d); '%s' not taken",
+					    FT_CLI_MAX_ALLOW, optarg);
+			if (!ft_reduce_allow_valid(optarg))
+				usage_error("bad --allow '%s': give an IP address, a prefix "
+					    "(10.0.0.0/24) or a MAC (aa:bb:cc:dd:ee:ff)", optarg);
+			cfg->allow[cfg->n_allow++] = optarg;
+			break;
+		case OPT_CHECK:
+			cfg->check = true;
+			break;
+		case OPT_METRICS: {
+			struct sockaddr_storage ss;
+
+			if (ft_metrics_parse_addr(optarg, &ss))
+				usage_error("bad --metrics '%s': give [ADDR:]PORT, e.g. 9100 or "
+					    "0.0.0.0:9100", optarg);
+			cfg->live.metrics = optarg;
+			break;
+		}
+		case 'v':
+			ft_log_level = FT_LOG_DEBUG;
+			break;
+		case 'V':
+			printf("fluxtrace %s (event ABI %d)\n", FT_VERSION, FT_ABI_VERSION);
+			exit(0);
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+			break;
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s' (interfaces go after -i)", argv[optind]);
+	if (cfg->read_path && (cfg->ifaces_spec || cfg->live.duration_ns || cfg->live.write_path ||
+			       cfg->live.metrics || cfg->live.interval_ns))
+		usage_error("%s: -r replays a trace; -i, -d, -w, --interval and --metrics apply "
+			    "only when tracing", cfg->read_path);
+	cfg->live.ifaces_spec = cfg->ifaces_spec;
+	cfg->reduce.allow = cfg->allow;
+	cfg->reduce.max_flows = cfg->live.max_flows;
+}
+
+void ft_cli_free(struct ft_config *cfg)
+{
+	free(cfg->ifaces_spec);
+	cfg->ifaces_spec = NULL;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The command line: what to trace or replay, and how to report. */
+#ifndef FLUXTRACE_CLI_H
+#define FLUXTRACE_CLI_H
+
+#include <stdbool.h>
+#include "live/tracer.h"
+#include "reduce/reducer.h"
+
+#define FT_CLI_MAX_ALLOW 64
+
+struct ft_config {
+	struct ft_tracer_opts live;	/* tracing */
+	struct ft_reduce_opts reduce;
+	const char *read_path;		/* -r: replay instead of tracing */
+	bool json, check;
+	char *ifaces_spec;		/* every -i, joined with ',' */
+	const char *allow[FT_CLI_MAX_ALLOW + 1];
+	int n_allow;
+};
+
+#define FT_CONFIG_DEFAULT                                                      \
+	{                                                                      \
+		.live = { .xdp_mode = FT_XDP_OFF,                              \
+			  .max_flows = FT_DEFAULT_MAX_FLOWS,                   \
+			  .ringbuf_size = 4 << 20 },                           \
+		.reduce = FT_REDUCE_OPTS_DEFAULT,                              \
+	}
+
+/* Parses argv into cfg (which starts as FT_CONFIG_DEFAULT); prints --help
+ * or --version and exits, or exits 2 with a one-line error. */
+void ft_cli_parse(int argc, char **argv, struct ft_config *cfg);
+void ft_cli_free(struct ft_config *cfg);
+
+#endif /* FLUXTRACE_CLI_H */

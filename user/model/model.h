@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The data model: what the reducer hands out and everything after it
+ * reads. A report is the findings (each with its hint, written when the
+ * finding was made), the interface table and the health counters of one
+ * moment. Renderers read a report and nothing else; hints read findings
+ * and the interface table. Types and small list helpers only: no
+ * dependency on how the reducer keeps its state.
+ */
+#ifndef FLUXTRACE_MODEL_H
+#define FLUXTRACE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "fluxtrace/events.h"
+#include "common/names.h"
+
+#define FT_NSEC 1000000000ULL
+
+#define FT_MAX_IFACES 1024
+#define FT_LIST_MAX 8		/* interfaces or MACs in one finding field */
+#define FT_FLOW_ICMP 3		/* distinct ICMP errors kept per flow */
+#define FT_FLOW_DROPS 4		/* distinct (reason, side, interface) drops per flow */
+
+/* ---- interfaces ---- */
+
+/* A traced interface as the records describe it (FT_REC_IFACE). */
+struct ft_iface_info {
+	__u32 ifindex;
+	__u32 hooks;		/* FT_HOOKBIT(enum ft_hook) */
+	__u8 mac[6];
+	__u8 removed;
+	char name[FT_IFNAMSIZ];
+};
+
+struct ft_iftable {
+	struct ft_iface_info v[FT_MAX_IFACES];
+	__u32 n;
+	__u64 dropped;		/* records past FT_MAX_IFACES */
+};
+
+const struct ft_iface_info *ft_iftable_get(const struct ft_iftable *t, __u32 ifindex);
+/* Interface name, or "if<N>" for one the tracer never listed. */
+const char *ft_iftable_name(const struct ft_iftable *t, __u32 ifindex, char *buf, size_t len);
+
+/* ---- small bounded lists ---- */
+
+struct ft_iflist {
+	__u32 n;
+	__u32 ifindex[FT_LIST_MAX];
+};
+
+struct ft_maclist {
+	__u32 n;
+	__u8 mac[FT_LIST_MAX][6];
+};
+
+void ft_iflist_add(struct ft_iflist *l, __u32 ifindex);
+void ft_maclist_add(struct ft_maclist *l, const __u8 *mac);
+/* "eth0,eth1" / "aa:..,bb:.." / "-" when empty. */
+const char *ft_iflist_str(const struct ft_iftable *t, const struct ft_iflist *l, char *buf,
+			  size_t len);
+const char *ft_maclist_str(const struct ft_maclist *l, char *buf, size_t len);
+
+/* ---- findings ---- */
+
+struct ft_icmp_note {
+	__u8 from[16];
+	__u8 type, code, family, side;
+};
+
+/* A packet of the flow the stack dropped after a hook saw it. */
+struct ft_drop_note {
+	__u64 first_ns;
+	__u32 ifindex;
+	__u8 reason;		/* enum ft_drop_reason */
+	__u8 side;		/* enum ft_side that sent the dropped packet */
+	__u8 pad[2];
+};
+
+/* For a one_way reason: the drop reason behind it (0: none), and whether
+ * the request (true) or the reply direction was dropped. */
+static inline __u8 ft_oneway_drop_reason(unsigned int reason, bool *request)
+{
+	*request = reason == FT_OW_REQUEST_DROPPED_RPF || reason == FT_OW_REQUEST_DROPPED_NF;
+	switch (reason) {
+	case FT_OW_REQUEST_DROPPED_RPF:
+	case FT_OW_REPLY_DROPPED_RPF:
+		return FT_DROP_RPFILTER;
+	case FT_OW_REQUEST_DROPPED_NF:
+	case FT_OW_REPLY_DROPPED_NF:
+		return FT_DROP_NETFILTER;
+	}
+	return 0;
+}
+
+/* ft_finding.mac_evidence */
+#define FT_EVID_SAME_OUI 0x01
+#define FT_EVID_LOCAL_ADMIN 0x02
+#define FT_EVID_SHARED_IPS 0x04
+#define FT_EVID_GRAT_SEVERAL 0x08
+#define FT_EVID_LOCAL_AND_REMOTE 0x10
+
+/* ft_finding.got_through: that direction reached its socket at least once. */
+#define FT_GOT_REQUEST 0x01
+#define FT_GOT_REPLY 0x02
+
+struct ft_finding {
+	__u8 kind;		/* enum ft_finding_kind */
+	__u8 cls;		/* enum ft_class */
+	__u8 reason;		/* one_way: ft_oneway_reason; duplicate_ip: ft_dup_verdict */
+	__u8 family;		/* enum ft_family */
+	__u8 proto;
+	__u8 client_side;
+	__u8 n_icmp;
+	__u8 mac_evidence;	/* duplicate_ip: FT_EVID_* */
+	__u64 first_ns, last_ns;
+	__u64 weight;		/* orders findings of a kind: most first */
+	const char *hint;	/* one sentence, set by the reducer; never NULL in a report */
+	/* asymmetry */
+	__u8 client_ip[16], server_ip[16];
+	__u16 client_port, server_port;
+	__u8 tcp_flags[2];	/* per enum ft_side, all seen */
+	__u8 got_through;	/* FT_GOT_* */
+	struct ft_iflist req_in, req_out, rep_in, rep_out;
+	struct ft_maclist req_src, req_dst, rep_src, rep_dst;
+	__u64 pkts_req, pkts_rep;
+	struct ft_icmp_note icmp[FT_FLOW_ICMP];
+	__u8 n_drops;
+	struct ft_drop_note drops[FT_FLOW_DROPS];
+	__u8 multi_dir;		/* multipath: bit 0 request, bit 1 reply */
+	/* arp_flux */
+	__u8 ip[16];
+	struct ft_maclist macs;
+	struct ft_iflist ifaces;
+	__u32 changes;
+	__u32 co_answers;
+};
+
+/* Findings sorted worst first: by kind, alarms before look-alikes, then
+ * weight. At most FT_MAX_FINDINGS_PER_KIND of each are kept, the rest
+ * counted in over[][]. */
+#define FT_MAX_FINDINGS_PER_KIND 1000
+
+struct ft_findings {
+	struct ft_finding *v;
+	size_t n, cap;
+	__u32 per_kind[FT_KIND_MAX];	/* alarmed, before truncation */
+	__u32 classified;
+	__u64 truncated;
+	__u32 over[FT_KIND_MAX][2];	/* trimmed away: [kind][classified] */
+	char *hints;			/* the findings' hint strings */
+};
+
+/* ---- a report ---- */
+
+/* How complete the picture is: what was seen and what was lost. */
+struct ft_health {
+	bool have_time;
+	__u64 first_ns, now_ns;	/* the window, in event time */
+	__u64 flows_seen;
+	__u64 events, bad_records;
+	__u64 lost_events;	/* ring buffer or maps full, reducer bounds */
+	__u64 reducer_dropped;	/* records the reducer's bounds refused */
+	__u64 flows_evicted, paths_dropped, macs_dropped;
+	struct ft_counters_record counters;	/* the kernel's, newest snapshot */
+};
+
+struct ft_report {
+	struct ft_findings findings;
+	const struct ft_iftable *ifaces;	/* the reducer's: valid while it lives */
+	struct ft_health health;
+};
+
+void ft_report_free(struct ft_report *rep);
+
+#endif /* FLUXTRACE_MODEL_H */
