@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-"""Turn the raw figures of tools/bench/run.sh into BENCHMARKS.md.
+"""Turn the raw figures of tools/bench/run.sh into tools/bench/BENCHMARKS.md.
 
 Usage: report.py RAW_TXT OUT_MD. Medians over runs, ratios computed here;
 nothing is judged beyond printing whether a stated target is met."""

@@ -8,7 +8,7 @@
 #   4. flow churn (new flows/s, losses, stop time);
 #   5. ring-buffer events per packet on long-lived flows;
 #   6. user space: -r reduction speed, memory per flow, trace bytes/record.
-# Results go to BENCHMARKS.md (FT_BENCH_OUT overrides), raw figures to
+# Results go to tools/bench/BENCHMARKS.md (FT_BENCH_OUT overrides), raw figures to
 # BUILD/bench/raw.txt. Figures are printed, never judged: a slow run does
 # not fail. FT_BENCH_RUNS (default 5) alternating throughput runs (the
 # cost runs take 3 of them), FT_BENCH_SECS (2) seconds per traffic run;
@@ -20,7 +20,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 OUT=$BUILD/bench
 RAW=$OUT/raw.txt
-REPORT=${FT_BENCH_OUT:-BENCHMARKS.md}
+REPORT=${FT_BENCH_OUT:-tools/bench/BENCHMARKS.md}
 RUNS=${FT_BENCH_RUNS:-5}
 COST_RUNS=$((RUNS < 3 ? RUNS : 3))
 SECS=${FT_BENCH_SECS:-2}
