@@ -3,7 +3,7 @@
  * Asymmetry: per flow, the interfaces and L2 peers each direction used,
  * and the verdicts return_path_mismatch, next_hop_mismatch, multipath and
  * one_way, with the ICMP errors that quote the flow and the stack's drops
- * of its packets attached. The hints are in reduce_flows_hint.c.
+ * of its packets attached. The hints are in explain/flows.c.
  *
  * The request is the initiator's direction, the reply the other one. A
  * packet at an ingress hook has its L2 peer as source MAC, at the egress
