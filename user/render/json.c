@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The JSON report: one object on one line, schema version 1 (README,
- * "JSON output"). Field names and shapes are a contract: add, never
+ * The JSON report: one object on one line, schema version 1
+ * (user/render/README.md). Field names and shapes are a contract: add, never
  * rename.
  */
 #include <errno.h>
