@@ -4,6 +4,7 @@
  * the kernel's features (features.c), said in one line each.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/socket.h>
@@ -14,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "common/format.h"
 #include "common/log.h"
 #include "live/check.h"
 #include "live/features.h"
@@ -23,34 +25,69 @@
 #define CAP_BPF 39
 #endif
 
+/* What the kernel checks, found by loading and attaching with one missing
+ * at a time: without CAP_BPF no map or program loads; without CAP_PERFMON
+ * the verifier refuses the programs' kernel reads (EACCES) and the
+ * tracepoint programs; without CAP_NET_ADMIN XDP and tc programs neither
+ * load nor attach. CAP_SYS_ADMIN stands in for CAP_BPF and CAP_PERFMON
+ * (root); it is not needed otherwise. */
+static const struct {
+	int cap;
+	const char *name;
+	const char *why;
+} needed[] = {
+	{ CAP_BPF, "CAP_BPF", "to create maps and load programs" },
+	{ CAP_PERFMON, "CAP_PERFMON", "to load the tracepoint programs and read kernel memory" },
+	{ CAP_NET_ADMIN, "CAP_NET_ADMIN", "to load and attach the XDP and tc programs" },
+};
+
 static bool has_cap(const struct __user_cap_data_struct d[2], int cap)
 {
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-/* NULL when allowed, else what is missing. */
-static const char *missing_privileges(void)
+/* Effective capabilities, or false when the kernel will not say. */
+static bool read_caps(struct __user_cap_data_struct d[2])
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2] = {};
 
-	if (syscall(SYS_capget, &h, d))
-		return "capabilities unknown";
-	if (has_cap(d, CAP_SYS_ADMIN) && has_cap(d, CAP_NET_ADMIN))
-		return NULL;
-	if (has_cap(d, CAP_BPF) && has_cap(d, CAP_PERFMON) && has_cap(d, CAP_NET_ADMIN))
-		return NULL;
-	return "needs root (or CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)";
+	memset(d, 0, 2 * sizeof(*d));
+	return syscall(SYS_capget, &h, d) == 0;
+}
+
+static bool cap_ok(const struct __user_cap_data_struct d[2], int cap)
+{
+	/* CAP_SYS_ADMIN implies CAP_BPF and CAP_PERFMON (5.8+). */
+	return has_cap(d, cap) ||
+	       ((cap == CAP_BPF || cap == CAP_PERFMON) && has_cap(d, CAP_SYS_ADMIN));
+}
+
+/* NULL when allowed, else a line naming what is missing and why. */
+static const char *missing_privileges(char *buf, size_t len)
+{
+	struct __user_cap_data_struct d[2];
+	size_t off = 0;
+
+	if (!read_caps(d))
+		return "cannot read this process's capabilities";
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (!cap_ok(d, needed[i].cap))
+			FT_APPEND(buf, len, off, "%smissing %s (%s)", off ? ", " : "",
+				  needed[i].name, needed[i].why);
+	return off ? buf : NULL;
 }
 
 int ft_preflight(void)
 {
-	const char *what = missing_privileges();
+	char buf[400];
+	const char *what = missing_privileges(buf, sizeof(buf));
 	struct utsname u;
 
 	uname(&u);
 	if (what) {
-		pr_warn("%s to load BPF programs; run with sudo\n", what);
+		pr_warn("%s; run as root or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN "
+			"('fluxtrace --check' lists them)\n", what);
 		return -1;
 	}
 	if (!ft_feat_btf()) {
@@ -106,9 +143,26 @@ static void check_ifaces(void)
 		if_freenameindex(all);
 }
 
+/* Each capability fluxtrace needs, present or missing. */
+static void print_caps(void)
+{
+	struct __user_cap_data_struct d[2];
+	bool known = read_caps(d);
+
+	printf("capabilities:     ");
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		printf(" %s %s%s", needed[i].name,
+		       !known ? "unknown" : cap_ok(d, needed[i].cap) ? "present" : "MISSING",
+		       i + 1 < sizeof(needed) / sizeof(needed[0]) ? "," : "\n");
+	printf("                   CAP_SYS_ADMIN %s (not needed; with it --check also names "
+	       "other tools' XDP programs)\n",
+	       known && has_cap(d, CAP_SYS_ADMIN) ? "present" : "absent");
+}
+
 int ft_check(void)
 {
-	const char *priv = missing_privileges(), *feat = NULL;
+	char pbuf[400];
+	const char *priv = missing_privileges(pbuf, sizeof(pbuf)), *feat = NULL;
 	struct btf *vmlinux = NULL;
 	struct utsname u;
 	bool btf = ft_feat_btf();
@@ -116,6 +170,7 @@ int ft_check(void)
 
 	uname(&u);
 	printf("kernel:            %s %s\n", u.release, u.machine);
+	print_caps();
 	printf("privileges:        %s\n", priv ? priv : "ok");
 	printf("BTF:               %s\n", btf ? "ok (/sys/kernel/btf/vmlinux)" : "MISSING");
 	if (priv || !btf)

@@ -34,8 +34,9 @@ int ft_load(__u32 max_flows, __u32 ringbuf_size, struct fluxtrace_bpf **out)
 	err = fluxtrace_bpf__load(skel);
 	if (err) {
 		if (err == -EPERM || err == -EACCES)
-			pr_warn("not allowed to load BPF programs: run as root (or with CAP_BPF, "
-				"CAP_PERFMON and CAP_NET_ADMIN)\n");
+			pr_warn("the kernel refused the BPF programs (%s): run as root or with "
+				"CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN ('fluxtrace --check')\n",
+				strerror(-err));
 		else
 			pr_warn("cannot load the BPF programs: %s%s\n", strerror(-err),
 				ft_log_level < FT_LOG_DEBUG ? " (run with -v for the verifier log)"
