@@ -46,7 +46,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps check unit integration e2e demo bench vmtest fuzz install clean run-check \
+.PHONY: all deps check unit integration e2e demo bench vmtest fuzz install deb clean run-check \
 	run-demo run-bench run-vmtest
 
 all: $(BIN) $(UNIT_BIN)
@@ -123,8 +123,22 @@ run-vmtest:
 fuzz: deps
 	$(Q)tools/fuzz.sh $(BUILD)
 
+# The binary, the man page and the service (its ExecStart names this PREFIX).
+# UNITDIR: /lib/systemd/system for a package, /etc/systemd/system by hand.
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
 install: $(BIN)
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/sbin/fluxtrace
+	install -D -m 0644 tools/man/fluxtrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/fluxtrace.8
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/sbin/fluxtrace|$(PREFIX)/sbin/fluxtrace|' tools/systemd/fluxtrace.service \
+		>$(DESTDIR)$(UNITDIR)/fluxtrace.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/fluxtrace.service
+	install -D -m 0644 tools/systemd/fluxtrace.default $(DESTDIR)$(SYSCONFDIR)/default/fluxtrace
+
+# A Debian package of what `make install PREFIX=/usr` puts in place.
+deb: $(BIN)
+	$(Q)tools/deb/build.sh $(BUILD)
 
 clean:
 	rm -rf build build-san

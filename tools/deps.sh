@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcriterion-dev pkg-config
 	  make gcc iproute2 iputils-ping tcpdump socat python3 iperf3 netsniff-ng hping3
-	  libmicrohttpd-dev valgrind libclang-rt-14-dev curl iptables nftables)
+	  libmicrohttpd-dev valgrind libclang-rt-14-dev curl iptables nftables
+	  mandoc dpkg-dev systemd util-linux)
 vm_packages=(qemu-system-x86 busybox-static kmod)
 
 want=("${packages[@]}")
