@@ -138,6 +138,167 @@ Test(reduce_flows, reply_bypasses_the_balancer)
 	cr_expect_null(find_kind(FT_KIND_RETURN_PATH_MISMATCH));
 }
 
+/* The server's view of one DNATed connection attempt: the SYN from the
+ * balancer, the SYN-ACK straight to the client, and the client's kernel
+ * resetting the SYN-ACK it never asked for, straight back to the server. */
+static void lb_attempt(__u64 t, __u16 sport)
+{
+	tcp(t, IN, ETH0, "10.0.1.5", sport, "10.0.0.2", 80, FT_TCP_SYN, MAC_R1);
+	tcp(t + MS, OUT, ETH0, "10.0.0.2", 80, "10.0.1.5", sport, SYNACK, MAC_C);
+	tcp(t + 2 * MS, IN, ETH0, "10.0.1.5", sport, "10.0.0.2", 80, FT_TCP_RST, MAC_C);
+}
+
+/* The bypass is reported with the client's reset left out: the request
+ * peer is the balancer alone. */
+static void expect_bypass(const struct ft_finding *f)
+{
+	char m[FT_MAC_STRLEN];
+
+	cr_expect_eq(f->cls, FT_CLASS_NONE);
+	cr_assert_eq(f->req_src.n, 1);
+	cr_assert_eq(f->rep_dst.n, 1);
+	cr_expect_str_eq(ft_fmt_mac(f->req_src.mac[0], m), MAC_R1);
+	cr_expect_str_eq(ft_fmt_mac(f->rep_dst.mac[0], m), MAC_C);
+}
+
+Test(reduce_flows, bypass_with_client_reset)
+{
+	lb_attempt(T0, 43210);
+	now(T0 + 5 * SEC);
+	expect_bypass(found(FT_KIND_NEXT_HOP_MISMATCH));
+	cr_expect_eq(n_alarms(), 1, "nothing but the next hop");
+}
+
+/* The reset may carry ACK (a reply to a segment with ACK and data). */
+Test(reduce_flows, bypass_with_client_rst_ack)
+{
+	req(T0, IN, ETH0, FT_TCP_SYN, MAC_R1);
+	rep(T0 + MS, OUT, ETH0, SYNACK, MAC_C);
+	req(T0 + 2 * MS, IN, ETH0, FT_TCP_RST | FT_TCP_ACK, MAC_C);
+	now(T0 + 5 * SEC);
+	expect_bypass(found(FT_KIND_NEXT_HOP_MISMATCH));
+	cr_expect_eq(n_alarms(), 1);
+}
+
+/* The client retransmits its SYN through the balancer, the server answers
+ * again and is reset again. */
+Test(reduce_flows, bypass_with_retransmitted_syn)
+{
+	lb_attempt(T0, 43210);
+	lb_attempt(T0 + SEC, 43210);
+	lb_attempt(T0 + 3 * SEC, 43210);
+	now(T0 + 8 * SEC);
+	expect_bypass(found(FT_KIND_NEXT_HOP_MISMATCH));
+	cr_expect_eq(n_alarms(), 1);
+}
+
+/* The application retries with new connections: each is the same story. */
+Test(reduce_flows, bypass_with_retried_flows)
+{
+	lb_attempt(T0, 43210);
+	lb_attempt(T0 + 2 * SEC, 43211);
+	lb_attempt(T0 + 4 * SEC, 43212);
+	now(T0 + 8 * SEC);
+	find_kind(FT_KIND_NEXT_HOP_MISMATCH);
+	cr_expect_eq(FS.n, 3);
+	for (size_t i = 0; i < FS.n; i++) {
+		cr_expect_eq(FS.v[i].kind, FT_KIND_NEXT_HOP_MISMATCH);
+		expect_bypass(&FS.v[i]);
+	}
+	cr_expect_eq(n_alarms(), 3);
+}
+
+/* Without the reset (a stateful firewall on the client) nothing changes. */
+Test(reduce_flows, bypass_without_client_reset)
+{
+	req(T0, IN, ETH0, FT_TCP_SYN, MAC_R1);
+	rep(T0 + MS, OUT, ETH0, SYNACK, MAC_C);
+	req(T0 + SEC, IN, ETH0, FT_TCP_SYN, MAC_R1);
+	rep(T0 + SEC + MS, OUT, ETH0, SYNACK, MAC_C);
+	now(T0 + 5 * SEC);
+	expect_bypass(found(FT_KIND_NEXT_HOP_MISMATCH));
+	cr_expect_eq(n_alarms(), 1);
+}
+
+/* UDP: the client's kernel answers the unexpected datagram with a port
+ * unreachable; an ICMP error is attached, never a path. */
+Test(reduce_flows, bypass_with_port_unreachable)
+{
+	send_pkt(&(struct pkt){ .ts = T0, .hook = IN, .ifindex = ETH0, .src = "10.0.1.5",
+				.dst = "10.0.0.2", .sport = 40000, .dport = 53, .proto = 17,
+				.mac = MAC_R1 });
+	send_pkt(&(struct pkt){ .ts = T0 + MS, .hook = OUT, .ifindex = ETH0, .src = "10.0.0.2",
+				.dst = "10.0.1.5", .sport = 53, .dport = 40000, .proto = 17,
+				.mac = MAC_C });
+	icmp_error(T0 + 2 * MS, "10.0.0.2", 53, "10.0.1.5", 40000, 3, 3, "10.0.1.5");
+	now(T0 + 5 * SEC);
+	const struct ft_finding *f = found(FT_KIND_NEXT_HOP_MISMATCH);
+	expect_bypass(f);
+	cr_expect_eq(f->n_icmp, 1);
+}
+
+/* A multi-homed server: requests through eth0, replies out eth1 straight
+ * to the client, whose reset comes back in on eth1. */
+Test(reduce_flows, reset_does_not_hide_return_path_mismatch)
+{
+	req(T0, IN, ETH0, FT_TCP_SYN, MAC_R1);
+	rep(T0 + MS, OUT, ETH1, SYNACK, MAC_C);
+	req(T0 + 2 * MS, IN, ETH1, FT_TCP_RST, MAC_C);
+	now(T0 + 5 * SEC);
+	const struct ft_finding *f = found(FT_KIND_RETURN_PATH_MISMATCH);
+	cr_expect_eq(f->req_in.n, 1);
+	cr_expect_str_eq(ifname(&f->req_in, 0), "eth0");
+	cr_expect_null(find_kind(FT_KIND_MULTIPATH));
+	cr_expect_eq(n_alarms(), 1);
+}
+
+/* Clean: requests and replies really share the router, and the client
+ * resets the connection through it. */
+Test(reduce_flows, shared_router_with_reset_is_clean)
+{
+	handshake(ETH0, ETH0, MAC_R1, MAC_R1);
+	req(T0 + SEC, IN, ETH0, FT_TCP_RST, MAC_R1);
+	now(T0 + 5 * SEC);
+	cr_expect_eq(n_alarms(), 0);
+	cr_expect_eq(FS.n, 0);
+}
+
+/* Clean: the requests arrive through two routers (both really carry
+ * them), the replies go to one of them; a reset from it changes nothing. */
+Test(reduce_flows, two_request_routers_with_reset_are_clean)
+{
+	handshake(ETH0, ETH0, MAC_R1, MAC_R2);
+	req(T0 + 3 * MS, IN, ETH0, FT_TCP_ACK, MAC_R2);
+	req(T0 + SEC, IN, ETH0, FT_TCP_RST, MAC_R2);
+	now(T0 + 5 * SEC);
+	cr_expect_eq(n_alarms(), 0);
+	cr_expect_null(find_kind(FT_KIND_NEXT_HOP_MISMATCH));
+}
+
+/* A reset from a peer the reply was never sent to is evidence, not a
+ * reaction: here it is the shared router seen mid-stream. */
+Test(reduce_flows, reset_before_any_reply_counts)
+{
+	req(T0, IN, ETH0, FT_TCP_ACK, MAC_R1);
+	req(T0 + MS, IN, ETH0, FT_TCP_RST, MAC_R2);
+	rep(T0 + 2 * MS, OUT, ETH0, FT_TCP_ACK, MAC_R2);
+	now(T0 + 5 * SEC);
+	cr_expect_null(find_kind(FT_KIND_NEXT_HOP_MISMATCH));
+}
+
+/* VRRP: requests from the active router's own MAC, replies to the virtual
+ * MAC; the router forwards the client's reset with the virtual MAC as
+ * source. Still a classified look-alike, not an alarm. */
+Test(reduce_flows, vrrp_with_reset_stays_classified)
+{
+	handshake(ETH0, ETH0, MAC_R1, MAC_VRRP);
+	req(T0 + SEC, IN, ETH0, FT_TCP_RST, MAC_VRRP);
+	now(T0 + 5 * SEC);
+	const struct ft_finding *f = found(FT_KIND_NEXT_HOP_MISMATCH);
+	cr_expect_eq(f->cls, FT_CLASS_VRRP);
+	cr_expect_eq(n_alarms(), 0, "a VRRP look-alike must not alarm");
+}
+
 Test(reduce_flows, vrrp_gateway_is_classified)
 {
 	handshake(ETH0, ETH0, MAC_R1, MAC_VRRP);

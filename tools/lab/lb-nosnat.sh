@@ -9,11 +9,15 @@
 #
 # nosnat (default): the server sees the client's own address, which is on
 #   its LAN, so it answers the client directly instead of through the LB.
-#   The client's stateful firewall drops that SYN-ACK (it never opened a
-#   connection to 10.0.2.10:8080), so the connection never comes up.
-#   fluxtrace on the server: next_hop_mismatch (request from the LB's MAC,
-#   reply to the client's MAC); on the LB: one_way for client -> VIP:80
+#   The client's kernel never opened a connection to 10.0.2.10:8080: it
+#   answers that SYN-ACK with a RST, sent straight to the server, as every
+#   real client does, and retransmits its SYN to the VIP; the connection
+#   never comes up. fluxtrace on the server: next_hop_mismatch (request
+#   from the LB's MAC, reply to the client's MAC; the client's RST is its
+#   reaction, not a request path); on the LB: one_way for client -> VIP:80
 #   and for its DNATed copy client -> 10.0.2.10:8080.
+# Every address is resolved by real ARP: nothing in the lab is static but
+# the switch's FDB.
 # route: the server routes the client via the LB (host route): clean.
 # snat:  the LB also SNATs to its own address: clean.
 set -euo pipefail
@@ -62,26 +66,6 @@ lab_setup() {
 	lab_addr lb eth0 "$LB_IP/24" "$VIP/32"
 	lab_addr server eth0 "$SERVER_IP/24"
 
-	# Everyone knows everyone: no ARP during the lab.
-	lab_neigh client eth0 "$VIP" "$LB_MAC"
-	lab_neigh client eth0 "$LB_IP" "$LB_MAC"
-	lab_neigh client eth0 "$SERVER_IP" "$SERVER_MAC"
-	lab_neigh lb eth0 "$CLIENT_IP" "$CLIENT_MAC"
-	lab_neigh lb eth0 "$SERVER_IP" "$SERVER_MAC"
-	lab_neigh server eth0 "$CLIENT_IP" "$CLIENT_MAC"
-	lab_neigh server eth0 "$LB_IP" "$LB_MAC"
-
-	# The client drops what matches no connection it made (a SYN-ACK from
-	# an address it never called is "invalid"), as stateful firewalls do.
-	on client nft -f - <<-EOF
-	table inet lab {
-		chain input {
-			type filter hook input priority filter; policy accept;
-			ct state invalid drop
-		}
-	}
-	EOF
-
 	lab_sysctl lb net.ipv4.ip_forward=1
 	local snat=""
 	[[ $LAB_VARIANT == snat ]] &&
@@ -105,7 +89,8 @@ lab_setup() {
 
 lab_traffic() {
 	if [[ $LAB_VARIANT == nosnat ]]; then
-		# SYN at 0 s and its retransmission at 1 s; neither connects.
+		# SYN at 0 s and its retransmission at 1 s; each draws a SYN-ACK
+		# straight from the server, which the client's kernel resets.
 		pkt client tcp "$VIP" "$VIP_PORT" --expect timeout --timeout 1.3
 	else
 		pkt client tcp "$VIP" "$VIP_PORT" --count 2

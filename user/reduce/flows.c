@@ -27,6 +27,7 @@ struct flow_eval {
 	bool next_hop_vrrp; /* a virtual router MAC on one end */
 	__u8 multi_dir;	    /* bit 0: request, bit 1: reply */
 	__u8 oneway;	    /* enum ft_oneway_reason */
+	__u32 reaction;	    /* bit per path: the client's reaction to a reply */
 };
 
 static const __u8 *side_addr(const struct ft_flow_key *k, int side)
@@ -128,8 +129,10 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 		p = &f->paths[i];
 		if (p->side == e->side && p->out == out && p->ifindex == e->ifindex &&
 		    !memcmp(p->mac, mac, 6)) {
-			if (e->ts_ns < p->first_ns)
+			if (e->ts_ns < p->first_ns) {
 				p->first_ns = e->ts_ns;
+				p->tcp_flags = e->tcp_flags;
+			}
 			return;
 		}
 	}
@@ -143,6 +146,7 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 	memcpy(p->mac, mac, 6);
 	p->side = e->side & 1;
 	p->out = out;
+	p->tcp_flags = e->tcp_flags;
 }
 
 int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
@@ -249,6 +253,44 @@ int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record 
 
 /* ---- verdicts ---- */
 
+/*
+ * Paths are judged by the exchange, not by every packet. A client-side
+ * path is the client's reaction to a reply, not a path its requests take,
+ * when its first packet is a TCP RST (with or without ACK) and the reply
+ * had already been sent to that same L2 peer on that interface: a host
+ * that gets a SYN-ACK or segment it never asked for (a load balancer's
+ * DNATed flow answered directly) resets it straight back to the sender.
+ * ICMP errors never make paths. Reactions are left out of the return
+ * path, next hop and multipath verdicts and out of the finding's lists.
+ * Returns a bit per path.
+ */
+_Static_assert(FT_FLOW_PATHS <= 32, "a bit per path in a __u32");
+
+static __u32 reactions(const struct ft_flow *f, __u8 c)
+{
+	__u32 mask = 0;
+
+	if (f->key.proto != IPPROTO_TCP_)
+		return 0;
+	for (int i = 0; i < f->n_paths; i++) {
+		const struct ft_path *p = &f->paths[i];
+
+		if (p->side != c || !(p->tcp_flags & FT_TCP_RST) ||
+		    (p->tcp_flags & ~(FT_TCP_RST | FT_TCP_ACK)))
+			continue;
+		for (int j = 0; j < f->n_paths; j++) {
+			const struct ft_path *q = &f->paths[j];
+
+			if (q->side != c && q->out != p->out && q->ifindex == p->ifindex &&
+			    !memcmp(q->mac, p->mac, 6) && q->first_ns <= p->first_ns) {
+				mask |= 1u << i;
+				break;
+			}
+		}
+	}
+	return mask;
+}
+
 static int grp_find(__u8 *g, int i)
 {
 	while (g[i] != i)
@@ -259,7 +301,7 @@ static int grp_find(__u8 *g, int i)
 /* Paths of one direction and hook class are one group when they share an
  * interface, or when they are one packet crossing stacked devices (same
  * L2 peer, first seen within FT_STACK_NS). */
-static void path_groups(const struct ft_flow *f, __u8 *g)
+static void path_groups(const struct ft_flow *f, __u32 skip, __u8 *g)
 {
 	for (int i = 0; i < f->n_paths; i++)
 		g[i] = i;
@@ -269,7 +311,8 @@ static void path_groups(const struct ft_flow *f, __u8 *g)
 			__u64 d = a->first_ns > b->first_ns ? a->first_ns - b->first_ns
 							    : b->first_ns - a->first_ns;
 
-			if (a->side != b->side || a->out != b->out)
+			if (a->side != b->side || a->out != b->out || ((skip >> i) & 1) ||
+			    ((skip >> j) & 1))
 				continue;
 			if (a->ifindex == b->ifindex ||
 			    (!memcmp(a->mac, b->mac, 6) && d <= FT_STACK_NS))
@@ -293,23 +336,24 @@ static bool group_hits(const struct ft_flow *f, __u8 *g, int q, const struct ft_
 	return false;
 }
 
-static void iflist_of(const struct ft_flow *f, int side, int out, struct ft_iflist *l)
+static void iflist_of(const struct ft_flow *f, __u32 skip, int side, int out, struct ft_iflist *l)
 {
 	memset(l, 0, sizeof(*l));
 	for (int i = 0; i < f->n_paths; i++)
-		if (f->paths[i].side == side && f->paths[i].out == out)
+		if (f->paths[i].side == side && f->paths[i].out == out && !((skip >> i) & 1))
 			ft_iflist_add(l, f->paths[i].ifindex);
 }
 
 /* Same interface, disjoint L2 peers: request side (side c, class out_c)
- * against reply side (other side, the opposite class). */
+ * against reply side (other side, the opposite class); the client's
+ * reactions (ev->reaction) are no request peers. */
 static void check_next_hop(const struct ft_flow *f, int c, int out_c, struct flow_eval *ev)
 {
 	for (int i = 0; i < f->n_paths; i++) {
 		const struct ft_path *p = &f->paths[i];
 		bool have_rep = false, common = false, vrrp = false;
 
-		if (p->side != c || p->out != out_c)
+		if (p->side != c || p->out != out_c || ((ev->reaction >> i) & 1))
 			continue;
 		for (int j = 0; j < f->n_paths; j++) {
 			const struct ft_path *q = &f->paths[j];
@@ -322,6 +366,8 @@ static void check_next_hop(const struct ft_flow *f, int c, int out_c, struct flo
 			for (int k = 0; k < f->n_paths; k++) {
 				const struct ft_path *o = &f->paths[k];
 
+				if ((ev->reaction >> k) & 1)
+					continue;
 				if (o->side == c && o->out == out_c && o->ifindex == p->ifindex &&
 				    !memcmp(o->mac, q->mac, 6))
 					common = true;
@@ -472,9 +518,10 @@ static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 
 	/* Return paths and next hops are unicast notions. */
 	if (addr_is_group(f->key.family, side_addr(&f->key, c ^ 1)))
 		return;
-	path_groups(f, g);
-	iflist_of(f, c, 0, &req_in);
-	iflist_of(f, c, 1, &req_out);
+	ev->reaction = reactions(f, c);
+	path_groups(f, ev->reaction, g);
+	iflist_of(f, ev->reaction, c, 0, &req_in);
+	iflist_of(f, ev->reaction, c, 1, &req_out);
 
 	/* Return path: each reply path must share an interface (or a stacked
 	 * device) with the request path it mirrors. End host: reply out vs
@@ -501,7 +548,8 @@ static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 
 			int first = -1;
 
 			for (int i = 0; i < f->n_paths; i++) {
-				if (f->paths[i].side != side || f->paths[i].out != out)
+				if (f->paths[i].side != side || f->paths[i].out != out ||
+				    ((ev->reaction >> i) & 1))
 					continue;
 				if (first < 0)
 					first = grp_find(g, i);
@@ -534,7 +582,7 @@ static bool flow_evictable(void *ctx, const void *entry)
 
 /* ---- findings ---- */
 
-static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
+static void fill_view(const struct ft_flow *f, __u8 c, __u32 skip, struct ft_finding *x)
 {
 	const struct ft_flow_key *k = &f->key;
 	bool ports = k->proto == IPPROTO_TCP_ || k->proto == IPPROTO_UDP_;
@@ -549,6 +597,8 @@ static void fill_view(const struct ft_flow *f, __u8 c, struct ft_finding *x)
 	for (int i = 0; i < f->n_paths; i++) {
 		const struct ft_path *p = &f->paths[i];
 
+		if ((skip >> i) & 1)
+			continue;
 		if (p->side == c && !p->out) {
 			ft_iflist_add(&x->req_in, p->ifindex);
 			ft_maclist_add(&x->req_src, p->mac);
@@ -602,7 +652,7 @@ static int add_finding(struct ft_reducer *r, struct ft_findings *fs, const struc
 
 	if (!x)
 		return -ENOMEM;
-	fill_view(f, ev->client, x);
+	fill_view(f, ev->client, ev->reaction, x);
 	x->kind = kind;
 	x->cls = view_allowed(r, x) ? FT_CLASS_ALLOWED : cls;
 	if (kind == FT_KIND_ONE_WAY)

@@ -36,6 +36,7 @@ struct ft_path {
 	__u8 mac[6];
 	__u8 side;		/* enum ft_side */
 	__u8 out;		/* 1: egress hook, 0: ingress */
+	__u8 tcp_flags;		/* TCP flags of its first packet */
 };
 
 struct ft_flow {
