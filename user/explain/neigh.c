@@ -170,7 +170,7 @@ void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
 		snprintf(buf, len,
 			 "The neighbour entry for %s on %s went back to an earlier MAC "
 			 "(%u changes among %s)%s: two devices answer for it (duplicate "
-			 "address, split-brain VIP or ARP flux); find the second owner by MAC.",
+			 "address, split-brain VIP, ARP spoofer or ARP flux); find the second owner by MAC.",
 			 ip, ifs, f->changes, macs, tail);
 		return;
 	case FT_KIND_MAC_CHANGED:
