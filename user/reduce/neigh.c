@@ -9,7 +9,9 @@
  * A claim is a packet that tells the segment "this IP is at this MAC": an
  * ARP reply or request (sender fields), a gratuitous ARP, an NDP NA
  * (target and its link-layer option) or NS (source and its option).
- * Probes (sender 0.0.0.0, DAD from ::) claim nothing.
+ * Probes (sender 0.0.0.0, DAD from ::) claim nothing. ARP requests also
+ * note who asked for their target, so a reply can be told from one
+ * nobody asked for (what a spoofer sends, never a kernel).
  */
 #include <errno.h>
 #include <stdlib.h>
