@@ -278,22 +278,206 @@ Test(reduce_neigh, each_address_answered_by_its_own_nic)
 	cr_expect_null(find_kind(FT_KIND_LOCAL_FLUX));
 }
 
-/* The same host seen from the client: one multi-homed host. */
-Test(reduce_neigh, duplicate_from_one_multihomed_host)
+/* The client side of the multi-NIC host: its request for each of the
+ * host's addresses (10.0.0.1 on eth0, .3 on eth3, .4 on eth4) answered
+ * from all three NICs at once. */
+static void client_asks_multinic(__u64 ts, const char *ip)
 {
-	/* A client, whose interfaces own none of those MACs. */
+	static const char *const nic[] = { MAC_ETH0, MAC_ETH3, MAC_ETH4 };
+
+	ARP(.ts = ts, .hook = FT_HOOK_TC_EGRESS, .op = FT_ARP_REQUEST, .sip = "10.0.0.100",
+	    .smac = MAC_CLIENT, .tip = ip);
+	for (int i = 0; i < 3; i++)
+		ARP(.ts = ts + 100000 + i * 50000, .op = FT_ARP_REPLY, .sip = ip, .smac = nic[i],
+		    .tip = "10.0.0.100", .tmac = MAC_CLIENT);
+}
+
+static struct ft_reducer *client_reducer(void)
+{
+	/* A client, whose interfaces own none of the host's MACs. */
 	ft_reducer_free(R);
 	R = ft_reducer_new(NULL);
 	cr_assert_not_null(R);
+	return R;
+}
+
+static const struct ft_finding *dup_of(const char *ip)
+{
+	__u8 want[16];
+
+	ip_of(ip, want);
+	find_kind(FT_KIND_DUPLICATE_IP); /* collects */
+	for (size_t i = 0; i < FS.n; i++)
+		if (FS.v[i].kind == FT_KIND_DUPLICATE_IP && !memcmp(FS.v[i].ip, want, 16))
+			return &FS.v[i];
+	cr_assert_fail("no duplicate_ip for %s", ip);
+	return NULL;
+}
+
+/* Three NICs answering one address together prove nothing by themselves:
+ * a spoofer racing the owner does the same. */
+Test(reduce_neigh, same_instant_answers_for_one_address_are_not_one_host)
+{
+	client_reducer();
 	three_answers(FT_HOOK_XDP);
 	mark(T0 + SEC);
 	const struct ft_finding *f = found(FT_KIND_DUPLICATE_IP);
-	cr_expect_eq(f->reason, FT_DUP_ONE_HOST);
+	cr_expect_eq(f->reason, FT_DUP_SEVERAL_OWNERS);
 	cr_expect(f->mac_evidence & FT_EVID_LOCAL_ADMIN);
+	cr_expect_not(f->mac_evidence & FT_EVID_SHARED_IPS);
 	cr_expect_eq(f->macs.n, 3);
 	cr_expect_eq(f->co_answers, 2);
 	cr_expect_eq(f->changes, 2);
 	cr_expect_null(find_kind(FT_KIND_LOCAL_FLUX));
+}
+
+/* A real multi-NIC host (arp_ignore=0): every address answered from every
+ * NIC, no MAC announcing an address unasked, no entry flipping. */
+Test(reduce_neigh, duplicate_from_one_multihomed_host)
+{
+	char hint[FT_HINT_MAX];
+
+	client_reducer();
+	client_asks_multinic(T0, "10.0.0.4");
+	client_asks_multinic(T0 + SEC, "10.0.0.1");
+	client_asks_multinic(T0 + 2 * SEC, "10.0.0.3");
+	/* The client's kernel keeps the first answer: one entry, no flips. */
+	neigh(T0 + 200000, ETH0, "10.0.0.4", NULL, MAC_ETH0);
+	mark(T0 + 3 * SEC);
+	static const char *const ips[] = { "10.0.0.1", "10.0.0.3", "10.0.0.4" };
+	for (int i = 0; i < 3; i++) {
+		const struct ft_finding *f = dup_of(ips[i]);
+
+		cr_expect_eq(f->reason, FT_DUP_ONE_HOST, "%s", ips[i]);
+		cr_expect(f->mac_evidence & FT_EVID_SHARED_IPS, "%s", ips[i]);
+		cr_expect_not(f->mac_evidence & FT_EVID_UNSOLICITED, "%s", ips[i]);
+		cr_expect_eq(f->announced_by.n, 0);
+		cr_expect_eq(f->macs.n, 3);
+	}
+	ft_explain(dup_of("10.0.0.4"), &R->ifaces, false, hint, sizeof(hint));
+	cr_expect_not_null(strstr(hint, "one host with several NICs"), "%s", hint);
+	cr_expect_not_null(strstr(hint, "arp_ignore=1"), "%s", hint);
+}
+
+#define GW "10.0.0.1"
+#define GW2 "10.0.0.2"
+#define CLIENT "10.0.0.100"
+#define MAC_GW "00:1b:21:00:00:01"
+
+/* The client resolves ip: its request, the gateway's answer, then an
+ * attacker's answer racing it 1 ms later. */
+static void raced(__u64 ts, const char *ip, const char *attacker)
+{
+	ARP(.ts = ts, .hook = FT_HOOK_TC_EGRESS, .op = FT_ARP_REQUEST, .sip = CLIENT,
+	    .smac = MAC_CLIENT, .tip = ip);
+	ARP(.ts = ts + 80000, .op = FT_ARP_REPLY, .sip = ip, .smac = MAC_GW, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+	ARP(.ts = ts + MS, .op = FT_ARP_REPLY, .sip = ip, .smac = attacker, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+}
+
+/* arpspoof/ettercap: the attacker races the gateway's answers and sends
+ * replies nobody asked for; the client's entry flips. Several owners, the
+ * attacker named, nothing classified away. */
+Test(reduce_neigh, spoofer_racing_and_unsolicited_replies)
+{
+	char hint[FT_HINT_MAX];
+
+	client_reducer();
+	raced(T0, GW, MAC_A);
+	neigh(T0 + 100000, ETH0, GW, NULL, MAC_GW);
+	/* 3 s later, unasked: the client's entry moves to the attacker. */
+	ARP(.ts = T0 + 3 * SEC, .op = FT_ARP_REPLY, .sip = GW, .smac = MAC_A, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+	neigh(T0 + 3 * SEC + 1000, ETH0, GW, MAC_GW, MAC_A);
+	/* The gateway asks for the client: the entry goes back. */
+	ARP(.ts = T0 + 5 * SEC, .op = FT_ARP_REQUEST, .sip = GW, .smac = MAC_GW, .tip = CLIENT);
+	neigh(T0 + 5 * SEC + 1000, ETH0, GW, MAC_A, MAC_GW);
+	mark(T0 + 6 * SEC);
+
+	const struct ft_finding *f = found(FT_KIND_DUPLICATE_IP);
+	cr_expect_eq(f->reason, FT_DUP_SEVERAL_OWNERS);
+	cr_expect_eq(f->cls, FT_CLASS_NONE);
+	cr_expect(f->mac_evidence & FT_EVID_UNSOLICITED);
+	cr_expect(f->mac_evidence & FT_EVID_NEIGH_FLIP);
+	cr_expect_eq(f->co_answers, 1);
+	cr_expect_eq(f->announced_by.n, 1);
+	cr_expect(has_mac(&f->announced_by, MAC_A));
+	cr_expect_eq(f->used_by.n, 1);
+	cr_expect(has_mac(&f->used_by, MAC_GW));
+	ft_explain(f, &R->ifaces, false, hint, sizeof(hint));
+	cr_expect_not_null(strstr(hint, "spoofer"), "%s", hint);
+	cr_expect_not_null(strstr(hint, "find " MAC_A), "%s", hint);
+	cr_expect_null(strstr(hint, "several NICs"), "%s", hint);
+	f = found(FT_KIND_FLIP_FLOP);
+	cr_expect_eq(f->cls, FT_CLASS_NONE);
+	cr_expect_eq(n_alarms(), 2);
+}
+
+/* A spoofer whose MAC looks like the gateway's (same vendor prefix, or
+ * both locally administered, as every VM's is), racing answers only:
+ * nothing shows one host. */
+Test(reduce_neigh, spoofer_with_lookalike_macs)
+{
+	static const struct {
+		const char *gw, *att;
+		__u8 evid;
+	} cases[] = {
+		{ MAC_GW, "00:1b:21:00:00:66", FT_EVID_SAME_OUI },
+		{ MAC_B, MAC_A, FT_EVID_LOCAL_ADMIN },
+	};
+
+	for (int k = 0; k < 2; k++) {
+		client_reducer();
+		for (int i = 0; i < 3; i++) {
+			ARP(.ts = T0 + i * SEC, .hook = FT_HOOK_TC_EGRESS, .op = FT_ARP_REQUEST,
+			    .sip = CLIENT, .smac = MAC_CLIENT, .tip = GW);
+			ARP(.ts = T0 + i * SEC + 80000, .op = FT_ARP_REPLY, .sip = GW,
+			    .smac = cases[k].gw, .tip = CLIENT, .tmac = MAC_CLIENT);
+			ARP(.ts = T0 + i * SEC + MS, .op = FT_ARP_REPLY, .sip = GW,
+			    .smac = cases[k].att, .tip = CLIENT, .tmac = MAC_CLIENT);
+		}
+		mark(T0 + 4 * SEC);
+		const struct ft_finding *f = found(FT_KIND_DUPLICATE_IP);
+		cr_expect_eq(f->reason, FT_DUP_SEVERAL_OWNERS, "case %d", k);
+		cr_expect(f->mac_evidence & cases[k].evid, "case %d", k);
+		cr_expect_eq(f->co_answers, 3);
+		cr_expect_eq(f->cls, FT_CLASS_NONE);
+	}
+}
+
+/* A gateway with two addresses, both raced by the attacker, who sends
+ * unsolicited replies for one: answering together for another address
+ * does not make one host when that address shows a spoofer. */
+Test(reduce_neigh, spoofer_racing_both_addresses_of_the_gateway)
+{
+	client_reducer();
+	raced(T0, GW, MAC_A);
+	raced(T0 + SEC, GW2, MAC_A);
+	ARP(.ts = T0 + 4 * SEC, .op = FT_ARP_REPLY, .sip = GW2, .smac = MAC_A, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+	mark(T0 + 5 * SEC);
+	cr_expect_eq(dup_of(GW2)->reason, FT_DUP_SEVERAL_OWNERS);
+	cr_expect(dup_of(GW2)->mac_evidence & FT_EVID_UNSOLICITED);
+	cr_expect_eq(dup_of(GW)->reason, FT_DUP_SEVERAL_OWNERS);
+	cr_expect_not(dup_of(GW)->mac_evidence & FT_EVID_SHARED_IPS);
+}
+
+/* Replies to broadcast are never answers; replies to an asker whose
+ * requests this trace never saw are not judged. */
+Test(reduce_neigh, unsolicited_needs_the_askers_requests)
+{
+	client_reducer();
+	ARP(.ts = T0, .op = FT_ARP_REPLY, .sip = GW, .smac = MAC_GW, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+	ARP(.ts = T0 + 3 * SEC, .op = FT_ARP_REPLY, .sip = GW, .smac = MAC_A, .tip = CLIENT,
+	    .tmac = MAC_CLIENT);
+	mark(T0 + 4 * SEC);
+	cr_expect_not(found(FT_KIND_DUPLICATE_IP)->mac_evidence & FT_EVID_UNSOLICITED);
+	ARP(.ts = T0 + 5 * SEC, .op = FT_ARP_REPLY, .sip = GW, .smac = MAC_A, .tip = "0.0.0.0",
+	    .tmac = BCAST);
+	mark(T0 + 6 * SEC);
+	cr_expect(found(FT_KIND_DUPLICATE_IP)->mac_evidence & FT_EVID_UNSOLICITED);
 }
 
 /* Split-brain VIP: two owners announce it in turn. */
@@ -324,6 +508,7 @@ Test(reduce_neigh, same_instant_answers_from_two_vendors)
 	cr_expect_eq(f->reason, FT_DUP_SEVERAL_OWNERS);
 }
 
+/* One vendor prefix is no proof of one host. */
 Test(reduce_neigh, same_instant_answers_same_vendor)
 {
 	ARP(.ts = T0, .op = FT_ARP_REPLY, .sip = "10.0.0.60", .smac = "00:1b:21:00:00:01",
@@ -332,8 +517,9 @@ Test(reduce_neigh, same_instant_answers_same_vendor)
 	    .tip = "10.0.0.100", .tmac = MAC_CLIENT);
 	mark(T0 + SEC);
 	const struct ft_finding *f = found(FT_KIND_DUPLICATE_IP);
-	cr_expect_eq(f->reason, FT_DUP_ONE_HOST);
+	cr_expect_eq(f->reason, FT_DUP_SEVERAL_OWNERS);
 	cr_expect(f->mac_evidence & FT_EVID_SAME_OUI);
+	cr_expect_eq(f->co_answers, 1);
 }
 
 /* Answers a second apart are not "the same instant". */

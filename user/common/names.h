@@ -68,5 +68,8 @@ const char *ft_oneway_reason_name(unsigned int reason);
 const char *ft_drop_reason_name(unsigned int reason);
 /* enum ft_dup_verdict: "one_host", "several". */
 const char *ft_owners_name(unsigned int verdict);
+/* Bit i of a duplicate_ip's evidence (FT_EVID_* in model/model.h):
+ * "same_vendor", ...; NULL out of range. */
+const char *ft_evidence_name(unsigned int bit);
 
 #endif /* FLUXTRACE_NAMES_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Hints for ARP-flux findings: what was seen, where, and what to set. */
 #include <stdio.h>
+#include <string.h>
 #include "common/format.h"
 #include "explain/explain.h"
 #include "explain/hostfacts.h"
@@ -48,6 +49,81 @@ static void flux_hint(const struct ft_iftable *itab, const struct ft_finding *f,
 		 ip, ifs, f->macs.n, facts);
 }
 
+/* Only MACs in b, not in a: "aa:..,bb:.." into buf ("" when none). */
+static const char *macs_not_in(const struct ft_maclist *b, const struct ft_maclist *a, char *buf,
+			       size_t len)
+{
+	struct ft_maclist l = { 0 };
+
+	for (__u32 i = 0; i < b->n; i++) {
+		bool in = false;
+
+		for (__u32 k = 0; k < a->n; k++)
+			in |= !memcmp(b->mac[i], a->mac[k], 6);
+		if (!in)
+			ft_maclist_add(&l, b->mac[i]);
+	}
+	if (!l.n) {
+		buf[0] = 0;
+		return buf;
+	}
+	return ft_maclist_str(&l, buf, len);
+}
+
+static void dup_hint(const struct ft_finding *f, const char *ip, const char *macs,
+		     const char *tail, char *buf, size_t len)
+{
+	char ann[160], users[160], why[480];
+	size_t off = 0;
+
+	if (f->reason == FT_DUP_ONE_HOST) {
+		snprintf(buf, len,
+			 "%s is answered by %s together, and the same MACs answer together "
+			 "for this host's other addresses, with no unsolicited replies or "
+			 "flipping entries: one host with several NICs on this segment%s; "
+			 "set arp_ignore=1 and arp_announce=2 on that host.",
+			 ip, macs, tail);
+		return;
+	}
+	why[0] = 0;
+	if (f->mac_evidence & FT_EVID_UNSOLICITED) {
+		/* The likely spoofer: announces the IP, never uses it itself. */
+		macs_not_in(&f->announced_by, &f->used_by, ann, sizeof(ann));
+		FT_APPEND(why, sizeof(why), off, "%s sent ARP replies for it nobody asked for",
+			  ann[0] ? ann : ft_maclist_str(&f->announced_by, ann, sizeof(ann)));
+		if (f->used_by.n)
+			FT_APPEND(why, sizeof(why), off,
+				  ", while %s uses it in its own requests (likely the owner)",
+				  ft_maclist_str(&f->used_by, users, sizeof(users)));
+		if (f->mac_evidence & FT_EVID_NEIGH_FLIP)
+			FT_APPEND(why, sizeof(why), off, "; the neighbour entry flipped between them");
+		snprintf(buf, len,
+			 "%s is claimed by %s (%s)%s: an ARP spoofer (arpspoof/ettercap "
+			 "pattern) or a host with a duplicate address; find %s on the switch "
+			 "by MAC and stop it, and do not tune arp_ignore for this.",
+			 ip, macs, why, tail, ann[0] ? ann : macs);
+		return;
+	}
+	if (f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE)
+		FT_APPEND(why, sizeof(why), off, "this host and another");
+	else if (f->mac_evidence & FT_EVID_GRAT_SEVERAL)
+		FT_APPEND(why, sizeof(why), off, "each announced it with gratuitous ARP/NA");
+	else if (f->mac_evidence & FT_EVID_NEIGH_FLIP)
+		FT_APPEND(why, sizeof(why), off, "the neighbour entry flipped between them");
+	else if (f->co_answers)
+		FT_APPEND(why, sizeof(why), off,
+			  "they answer the same request at once, but nothing shows them to be "
+			  "one host's NICs");
+	else
+		FT_APPEND(why, sizeof(why), off, "answers at different times");
+	snprintf(buf, len,
+		 "%s is claimed by %s (%s)%s: a duplicate address, a split-brain VIP or an "
+		 "ARP spoofer answering beside the owner; find each MAC on the switch and "
+		 "keep one owner (NICs of one host would answer together for its other "
+		 "addresses too).",
+		 ip, macs, why, tail);
+}
+
 void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
 		   bool live, char *buf, size_t len)
 {
@@ -88,34 +164,13 @@ void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
 		flux_hint(itab, f, live, ip, buf, len);
 		return;
 	case FT_KIND_DUPLICATE_IP:
-		if (f->reason == FT_DUP_ONE_HOST)
-			snprintf(buf, len,
-				 "%s is answered by %s within the same instant (%s): one "
-				 "host with several NICs on this segment%s; set arp_ignore=1 "
-				 "and arp_announce=2 on that host.",
-				 ip, macs,
-				 f->mac_evidence & FT_EVID_SAME_OUI	 ? "same vendor prefix"
-				 : f->mac_evidence & FT_EVID_LOCAL_ADMIN ? "virtual NICs"
-									 : "they share addresses",
-				 tail);
-		else
-			snprintf(buf, len,
-				 "%s is claimed by %s (%s): several hosts hold the address, "
-				 "a duplicate or a split-brain VIP%s; find the owners by MAC "
-				 "and keep one.",
-				 ip, macs,
-				 f->mac_evidence & FT_EVID_LOCAL_AND_REMOTE
-					 ? "this host and another"
-				 : f->mac_evidence & FT_EVID_GRAT_SEVERAL
-					 ? "each announced it with gratuitous ARP/NA"
-					 : "answers at different times or from different vendors",
-				 tail);
+		dup_hint(f, ip, macs, tail, buf, len);
 		return;
 	case FT_KIND_FLIP_FLOP:
 		snprintf(buf, len,
 			 "The neighbour entry for %s on %s went back to an earlier MAC "
 			 "(%u changes among %s)%s: two devices answer for it (duplicate "
-			 "address, split-brain VIP or ARP flux); find the second owner by MAC.",
+			 "address, split-brain VIP, ARP spoofer or ARP flux); find the second owner by MAC.",
 			 ip, ifs, f->changes, macs, tail);
 		return;
 	case FT_KIND_MAC_CHANGED:

@@ -95,12 +95,18 @@ static inline __u8 ft_oneway_drop_reason(unsigned int reason, bool *request)
 	return 0;
 }
 
-/* ft_finding.mac_evidence */
-#define FT_EVID_SAME_OUI 0x01
-#define FT_EVID_LOCAL_ADMIN 0x02
-#define FT_EVID_SHARED_IPS 0x04
-#define FT_EVID_GRAT_SEVERAL 0x08
-#define FT_EVID_LOCAL_AND_REMOTE 0x10
+/* ft_finding.mac_evidence: what the wire showed about a duplicate_ip's
+ * MACs (names in common/names.c, "evidence" in JSON). Only SHARED_IPS
+ * speaks for one host; SAME_OUI and LOCAL_ADMIN describe the MACs and
+ * decide nothing (a spoofer's MAC is as locally administered as a VM's). */
+#define FT_EVID_SAME_OUI 0x01		/* all universal, one vendor prefix */
+#define FT_EVID_LOCAL_ADMIN 0x02	/* all locally administered */
+#define FT_EVID_SHARED_IPS 0x04		/* they also answer together for another IP */
+#define FT_EVID_GRAT_SEVERAL 0x08	/* two or more announced it (gratuitous) */
+#define FT_EVID_LOCAL_AND_REMOTE 0x10	/* this host and another claim it */
+#define FT_EVID_UNSOLICITED 0x20	/* replies for it nobody had asked for */
+#define FT_EVID_NEIGH_FLIP 0x40		/* a neighbour entry went back and forth among them */
+#define FT_EVID_BITS 7
 
 /* ft_finding.got_through: that direction reached its socket at least once. */
 #define FT_GOT_REQUEST 0x01
@@ -136,6 +142,10 @@ struct ft_finding {
 	struct ft_iflist ifaces;
 	__u32 changes;
 	__u32 co_answers;
+	/* duplicate_ip: MACs that announced the IP themselves (gratuitous ARP,
+	 * unsolicited NA or reply), and MACs that used it as the sender of
+	 * their own requests. */
+	struct ft_maclist announced_by, used_by;
 };
 
 /* Findings sorted worst first: by kind, alarms before look-alikes, then

@@ -28,6 +28,11 @@
 #define FT_NEIGH_HISTORY 6	/* MACs remembered per neighbour entry */
 #define FT_STREAM_PORTS_MAX 64
 #define FT_PROXY_MIN_IPS 2	/* reply-only answers for this many IPs: proxy ARP */
+/* A reply answers a request from its asker for that IP seen this close:
+ * the kernel folds repeated requests for 1 s, so the request behind a
+ * reply may have been reported up to 1 s before the one it answers. */
+#define FT_SOLICIT_NS 2000000000ULL
+#define FT_IP_ASKERS 4		/* recent askers remembered per requested IP */
 
 /* A path of one flow side: where it entered or left, and the L2 peer. */
 struct ft_path {
@@ -64,6 +69,7 @@ struct ft_flow {
 #define FT_CLAIM_REPLY 0x01	/* ARP reply, solicited NA */
 #define FT_CLAIM_REQUEST 0x02	/* ARP request / NS: the sender uses the IP */
 #define FT_CLAIM_GRAT 0x04	/* gratuitous ARP, unsolicited NA */
+#define FT_CLAIM_UNSOL 0x08	/* ARP reply to an asker who had not asked for the IP */
 
 /* One MAC claiming an IP on the wire. */
 struct ft_claimer {
@@ -72,7 +78,8 @@ struct ft_claimer {
 	__u8 ops;		/* FT_CLAIM_* */
 	__u8 l2_mismatch;	/* Ethernet source differed from the claimed MAC */
 	__u8 n_if;
-	__u8 pad[2];
+	__u8 co;		/* answered one request together with another MAC */
+	__u8 pad;
 	__u32 ifindex[FT_CLAIM_IFACES];
 	__u32 count;
 	__u64 first_ns, last_ns;
@@ -97,6 +104,12 @@ struct ft_ipclaim {
 	__u32 changes;		/* claims from another MAC than the one before */
 	__u64 last_reply_ns;
 	struct ft_claimer macs[FT_IP_MACS];
+	/* Who recently asked for this IP (ARP requests with it as target):
+	 * tells answers from unsolicited replies. */
+	struct {
+		__u8 mac[6];
+		__u64 ns;
+	} askers[FT_IP_ASKERS];
 };
 
 struct ft_neighst {

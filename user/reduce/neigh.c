@@ -9,7 +9,9 @@
  * A claim is a packet that tells the segment "this IP is at this MAC": an
  * ARP reply or request (sender fields), a gratuitous ARP, an NDP NA
  * (target and its link-layer option) or NS (source and its option).
- * Probes (sender 0.0.0.0, DAD from ::) claim nothing.
+ * Probes (sender 0.0.0.0, DAD from ::) claim nothing. ARP requests also
+ * note who asked for their target, so a reply can be told from one
+ * nobody asked for (what a spoofer sends, never a kernel).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -69,6 +71,66 @@ static __u64 absdiff(__u64 a, __u64 b)
 	return a > b ? a - b : b - a;
 }
 
+/* An ARP request asks for its target: remember who asked, and when. */
+static int note_asker(struct ft_reducer *r, const struct ft_arp_event *e)
+{
+	struct ft_ipclaim *c;
+	struct ft_ip_key key;
+	int slot = 0;
+	bool fresh;
+
+	if (ip_is_zero(e->target_ip, FT_FAMILY_IPV4) || ft_mac_is_zero(e->sender_mac))
+		return 0;
+	ip_key(&key, FT_FAMILY_IPV4, 0, e->target_ip);
+	c = ft_table_get(&r->claims, &key, &fresh);
+	if (!c)
+		return -ENOMEM;
+	for (int i = 0; i < FT_IP_ASKERS; i++) {
+		if (!memcmp(c->askers[i].mac, e->sender_mac, 6)) {
+			slot = i;
+			break;
+		}
+		if (c->askers[i].ns < c->askers[slot].ns)
+			slot = i; /* the oldest (or an empty one) */
+	}
+	memcpy(c->askers[slot].mac, e->sender_mac, 6);
+	if (e->ts_ns > c->askers[slot].ns)
+		c->askers[slot].ns = e->ts_ns;
+	return 0;
+}
+
+static bool mac_is_group(const __u8 *mac)
+{
+	return mac[0] & 0x01;
+}
+
+/*
+ * An ARP reply nobody asked for: sent to broadcast/multicast (answers are
+ * unicast), or to an asker whose own requests this trace sees and who sent
+ * no request for the IP within FT_SOLICIT_NS. When the asker's requests are
+ * not seen (tracing began after it asked, or they take another path), the
+ * reply is taken as an answer.
+ */
+static bool reply_unsolicited(struct ft_reducer *r, const struct ft_ipclaim *c,
+			      const struct ft_arp_event *e)
+{
+	const struct ft_ipclaim *asker;
+	struct ft_ip_key key;
+
+	if (mac_is_group(e->eth_dst))
+		return true;
+	for (int i = 0; i < FT_IP_ASKERS; i++)
+		if (c->askers[i].ns && !memcmp(c->askers[i].mac, e->eth_dst, 6) &&
+		    absdiff(c->askers[i].ns, e->ts_ns) <= FT_SOLICIT_NS)
+			return false;
+	ip_key(&key, FT_FAMILY_IPV4, 0, e->target_ip);
+	asker = ft_table_find(&r->claims, &key);
+	for (int i = 0; asker && i < asker->n_macs; i++)
+		if (!memcmp(asker->macs[i].mac, e->eth_dst, 6))
+			return asker->macs[i].ops & FT_CLAIM_REQUEST;
+	return false;
+}
+
 int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 {
 	bool grat = e->flags & FT_ARP_GRATUITOUS, fresh, egress = e->hook == FT_HOOK_TC_EGRESS;
@@ -78,13 +140,19 @@ int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 	struct ft_ip_key key;
 	__u8 op;
 
+	if (e->family == FT_FAMILY_IPV4 && e->op == FT_ARP_REQUEST && !grat) {
+		int err = note_asker(r, e);
+
+		if (err)
+			return err;
+	}
 	if ((e->flags & FT_ARP_PROBE) ||
 	    (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6))
 		return 0;
 	switch (e->op) {
 	case FT_ARP_REPLY:
 		ip = e->sender_ip;
-		op = grat ? FT_CLAIM_GRAT : FT_CLAIM_REPLY;
+		op = grat ? FT_CLAIM_GRAT : FT_CLAIM_REPLY; /* UNSOL: below */
 		break;
 	case FT_ARP_REQUEST:
 		ip = e->sender_ip;
@@ -108,6 +176,8 @@ int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 	c = ft_table_get(&r->claims, &key, &fresh);
 	if (!c)
 		return -ENOMEM;
+	if (op == FT_CLAIM_REPLY && e->op == FT_ARP_REPLY && reply_unsolicited(r, c, e))
+		op = FT_CLAIM_UNSOL;
 	for (int i = 0; i < c->n_macs; i++)
 		if (!memcmp(c->macs[i].mac, mac, 6))
 			cl = &c->macs[i];
@@ -157,8 +227,13 @@ int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 	if (op == FT_CLAIM_REPLY) {
 		if (c->last_reply_ns && memcmp(c->last_reply_mac, mac, 6) &&
 		    !memcmp(c->last_reply_dst, e->eth_dst, 6) &&
-		    absdiff(e->ts_ns, c->last_reply_ns) <= FT_INSTANT_NS)
+		    absdiff(e->ts_ns, c->last_reply_ns) <= FT_INSTANT_NS) {
 			c->co_answers++;
+			cl->co = 1;
+			for (int i = 0; i < c->n_macs; i++)
+				if (!memcmp(c->macs[i].mac, c->last_reply_mac, 6))
+					c->macs[i].co = 1;
+		}
 		c->last_reply_ns = e->ts_ns;
 		memcpy(c->last_reply_mac, mac, 6);
 		memcpy(c->last_reply_dst, e->eth_dst, 6);
@@ -284,65 +359,120 @@ static size_t proxy_ips(const struct proxy_index *px, const __u8 *mac)
 	return n;
 }
 
-/* Do two of c's MACs also claim another IP together (cross-claims of
- * one host's NICs)? */
-static bool shares_other_ips(const struct ft_reducer *r, const struct ft_ipclaim *c)
+static bool claim_has(const struct ft_ipclaim *c, const __u8 *mac, __u8 ops, bool co)
 {
-	for (__u32 i = 0; i < r->claims.n_alloc; i++) {
-		const struct ft_ipclaim *o = ft_table_at(&r->claims, i);
+	for (int i = 0; i < c->n_macs; i++)
+		if (!memcmp(c->macs[i].mac, mac, 6))
+			return (c->macs[i].ops & ops) && (!co || c->macs[i].co);
+	return false;
+}
+
+/* Did a neighbour entry for c's IP go back to a MAC it had before, among
+ * two or more of c's MACs? A host's NICs answering together leave the
+ * entry alone (the kernel keeps the first answer); a spoofer overwrites
+ * it, the owner's next packet puts it back. */
+static bool neigh_flipped(const struct ft_reducer *r, const struct ft_ipclaim *c)
+{
+	for (__u32 i = 0; i < r->neighs.n_alloc; i++) {
+		const struct ft_neighst *n = ft_table_at(&r->neighs, i);
 		int both = 0;
 
-		if (!o || o == c || o->n_macs < 2)
+		if (!n || !n->flips || n->key.family != c->key.family ||
+		    memcmp(n->key.ip, c->key.ip, 16))
 			continue;
-		for (int a = 0; a < c->n_macs; a++)
-			for (int b = 0; b < o->n_macs; b++)
-				both += !memcmp(c->macs[a].mac, o->macs[b].mac, 6);
+		for (int h = 0; h < n->n_hist; h++)
+			both += claim_has(c, n->hist[h], 0xff, false);
 		if (both >= 2)
 			return true;
 	}
 	return false;
 }
 
-/*
- * One multi-homed host or several owners? Several owners when two MACs
- * each announced the IP (gratuitous ARP / unsolicited NA: what VIP owners
- * and failovers send) or when this host and a remote MAC both claim it.
- * One host when one request was answered by several MACs within
- * FT_INSTANT_NS and the MACs agree: same vendor prefix, all locally
- * administered (virtual NICs), or they also claim other IPs together.
- */
-static void duplicate_verdict(const struct ft_reducer *r, const struct ft_ipclaim *c, int n_local,
-			      struct ft_finding *x)
+/* What speaks against one host: evidence that the MACs act on their own. */
+static __u8 several_evidence(const struct ft_reducer *r, const struct ft_ipclaim *c)
 {
-	int grat = 0, univ = 0, ladm = 0;
-	bool same_oui = true;
+	int grat = 0, n_local = 0;
+	__u8 ev = 0;
 
 	for (int i = 0; i < c->n_macs; i++) {
-		const __u8 *m = c->macs[i].mac;
-
 		grat += !!(c->macs[i].ops & FT_CLAIM_GRAT);
-		if (m[0] & 0x02) {
+		n_local += c->macs[i].local;
+		if (c->macs[i].ops & FT_CLAIM_UNSOL)
+			ev |= FT_EVID_UNSOLICITED;
+	}
+	if (grat >= 2)
+		ev |= FT_EVID_GRAT_SEVERAL;
+	if (n_local && n_local < c->n_macs)
+		ev |= FT_EVID_LOCAL_AND_REMOTE;
+	if (neigh_flipped(r, c))
+		ev |= FT_EVID_NEIGH_FLIP;
+	return ev;
+}
+
+/* A host with several NICs on one segment answers for all its addresses
+ * from all of them: does another IP, itself free of evidence against one
+ * host, have every MAC of c answering one request together? */
+static bool shares_other_ips(const struct ft_reducer *r, const struct ft_ipclaim *c)
+{
+	for (__u32 i = 0; i < r->claims.n_alloc; i++) {
+		const struct ft_ipclaim *o = ft_table_at(&r->claims, i);
+		bool all = true;
+
+		if (!o || o == c || o->n_macs < 2 || !o->co_answers ||
+		    o->key.family != c->key.family)
+			continue;
+		for (int a = 0; all && a < c->n_macs; a++)
+			all = claim_has(o, c->macs[a].mac, FT_CLAIM_REPLY, true);
+		if (all && !several_evidence(r, o))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * One host with several NICs, or several owners (a duplicate address, a
+ * split-brain VIP, an ARP spoofer)? Answers in the same instant and MACs
+ * that look alike prove nothing: a spoofer answers right after the owner,
+ * and every VM, container and veth MAC is locally administered. So:
+ * one_host only when the wire shows one host — every MAC of the IP
+ * answered one request together, and they answer together for another
+ * address too — and nothing shows several: no MAC sent replies nobody
+ * asked for, at most one announced it, not this host and another, and no
+ * neighbour entry flipped among them. Anything else: several.
+ */
+static void duplicate_verdict(const struct ft_reducer *r, const struct ft_ipclaim *c,
+			      struct ft_finding *x)
+{
+	int univ = 0, ladm = 0;
+	bool same_oui = true, all_co = true;
+
+	for (int i = 0; i < c->n_macs; i++) {
+		const struct ft_claimer *m = &c->macs[i];
+
+		if (m->mac[0] & 0x02) {
 			ladm++;
 		} else {
 			univ++;
-			if (memcmp(m, c->macs[0].mac, 3))
+			if (memcmp(m->mac, c->macs[0].mac, 3))
 				same_oui = false;
 		}
+		all_co &= m->co;
+		if (m->ops & (FT_CLAIM_GRAT | FT_CLAIM_UNSOL))
+			ft_maclist_add(&x->announced_by, m->mac);
+		if (m->ops & FT_CLAIM_REQUEST)
+			ft_maclist_add(&x->used_by, m->mac);
 	}
 	if (univ == c->n_macs && same_oui)
 		x->mac_evidence |= FT_EVID_SAME_OUI;
 	if (ladm == c->n_macs)
 		x->mac_evidence |= FT_EVID_LOCAL_ADMIN;
-	if (grat >= 2)
-		x->mac_evidence |= FT_EVID_GRAT_SEVERAL;
-	if (n_local && n_local < c->n_macs)
-		x->mac_evidence |= FT_EVID_LOCAL_AND_REMOTE;
+	x->mac_evidence |= several_evidence(r, c);
 	x->reason = FT_DUP_SEVERAL_OWNERS;
-	if (x->mac_evidence & (FT_EVID_GRAT_SEVERAL | FT_EVID_LOCAL_AND_REMOTE) || !c->co_answers)
-		return;
-	if (!(x->mac_evidence & (FT_EVID_SAME_OUI | FT_EVID_LOCAL_ADMIN)) && shares_other_ips(r, c))
+	if (c->co_answers && all_co && shares_other_ips(r, c))
 		x->mac_evidence |= FT_EVID_SHARED_IPS;
-	if (x->mac_evidence & (FT_EVID_SAME_OUI | FT_EVID_LOCAL_ADMIN | FT_EVID_SHARED_IPS))
+	if ((x->mac_evidence & FT_EVID_SHARED_IPS) &&
+	    !(x->mac_evidence & (FT_EVID_UNSOLICITED | FT_EVID_GRAT_SEVERAL |
+				 FT_EVID_LOCAL_AND_REMOTE | FT_EVID_NEIGH_FLIP)))
 		x->reason = FT_DUP_ONE_HOST;
 }
 
@@ -391,7 +521,7 @@ static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 		n_local += c->macs[i].local;
 		n_remote += !c->macs[i].local;
 		l2_mismatch |= c->macs[i].l2_mismatch;
-		owner_uses |= !!(c->macs[i].ops & (FT_CLAIM_REQUEST | FT_CLAIM_GRAT));
+		owner_uses |= !!(c->macs[i].ops & (FT_CLAIM_REQUEST | FT_CLAIM_GRAT | FT_CLAIM_UNSOL));
 	}
 	if (n_local >= 2) {
 		x = ft_findings_add(fs);
@@ -411,7 +541,7 @@ static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 		for (int i = 0; i < c->n_macs; i++) {
 			add_claimer(x, &c->macs[i]);
 		}
-		duplicate_verdict(r, c, n_local, x);
+		duplicate_verdict(r, c, x);
 		/* A proxy answers only with replies, for several IPs, while
 		 * the owner also uses the address itself. */
 		for (int i = 0; x->reason == FT_DUP_SEVERAL_OWNERS && i < c->n_macs; i++)

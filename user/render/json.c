@@ -166,9 +166,24 @@ static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_find
 	jmacs(out, "macs", &f->macs);
 	jifaces(out, rep, "interfaces", &f->ifaces);
 	fprintf(out, ",\"changes\":%u", f->changes);
-	if (f->kind == FT_KIND_DUPLICATE_IP)
-		fprintf(out, ",\"owners\":\"%s\"",
-			f->reason == FT_DUP_ONE_HOST ? "one_host" : "several");
+	if (f->kind == FT_KIND_DUPLICATE_IP) {
+		bool first = true;
+
+		fprintf(out, ",\"owners\":");
+		jstr(out, ft_owners_name(f->reason));
+		fprintf(out, ",\"evidence\":[");
+		for (unsigned int b = 0; b < FT_EVID_BITS; b++) {
+			if (!(f->mac_evidence & (1u << b)))
+				continue;
+			if (!first)
+				fputc(',', out);
+			jstr(out, ft_evidence_name(b));
+			first = false;
+		}
+		fputc(']', out);
+		jmacs(out, "announced_by", &f->announced_by);
+		jmacs(out, "used_by", &f->used_by);
+	}
 	fprintf(out, ",\"first_seen\":");
 	jtime(out, f->first_ns, ctx);
 	fprintf(out, ",\"last_seen\":");
