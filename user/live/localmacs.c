@@ -61,21 +61,31 @@ static bool mac_held(const struct ft_localmacs *lm, const __u8 mac[6], size_t sk
 	return false;
 }
 
+#define MAC_FMT "%02x:%02x:%02x:%02x:%02x:%02x"
+#define MAC_ARGS(m) (m)[0], (m)[1], (m)[2], (m)[3], (m)[4], (m)[5]
+
 static void drop_entry(struct ft_localmacs *lm, size_t i)
 {
 	__u64 key = key_of(lm->v[i].mac);
 
-	if (!mac_held(lm, lm->v[i].mac, i))
+	if (!mac_held(lm, lm->v[i].mac, i)) {
 		bpf_map_delete_elem(lm->map_fd, &key);
+		pr_debug("local MAC " MAC_FMT " removed (ifindex %d)\n", MAC_ARGS(lm->v[i].mac),
+			 lm->v[i].ifindex);
+	}
 	lm->v[i] = lm->v[--lm->n];
 }
 
-static void add_key(struct ft_localmacs *lm, const __u8 mac[6])
+static void add_key(struct ft_localmacs *lm, const __u8 mac[6], int ifindex)
 {
 	__u64 key = key_of(mac);
 	__u8 one = 1;
 
-	if (!bpf_map_update_elem(lm->map_fd, &key, &one, BPF_ANY) || lm->warned)
+	if (!bpf_map_update_elem(lm->map_fd, &key, &one, BPF_ANY)) {
+		pr_debug("local MAC " MAC_FMT " added (ifindex %d)\n", MAC_ARGS(mac), ifindex);
+		return;
+	}
+	if (lm->warned)
 		return;
 	lm->warned = true;
 	pr_warn("cannot add a MAC of this host to the kernel's set (%s): frames for it are "
@@ -106,7 +116,7 @@ static struct ft_link_mac *set_one(struct ft_localmacs *lm, int ifindex, const _
 	}
 	lm->v[lm->n] = (struct ft_link_mac){ .ifindex = ifindex };
 	memcpy(lm->v[lm->n].mac, mac, 6);
-	add_key(lm, mac);
+	add_key(lm, mac, ifindex);
 	return &lm->v[lm->n++];
 }
 
