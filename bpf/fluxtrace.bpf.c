@@ -33,20 +33,41 @@ struct {
 	__type(value, struct ft_if_mac);
 } ft_if_macs SEC(".maps");
 
-/* A unicast frame for another MAC, seen only because the interface is
- * promiscuous: not this host's traffic, so not its flows. XDP has no
- * pkt_type, so both ingress hooks compare with the interface's MAC. */
+/* Every link's MAC in the traced network namespace, traced or not: macvlan,
+ * macvtap and VLAN children, ipvlan's shared MAC, a bridge or bond master.
+ * A frame for any of them is this host's traffic, whichever interface it
+ * came in on. Key: the MAC in the first 6 bytes of 8 (the rest zero).
+ * Filled and kept current by the loader (rtnetlink link changes). */
+#define FT_MAX_LOCAL_MACS 4096
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, FT_MAX_LOCAL_MACS);
+	__type(key, __u64);
+	__type(value, __u8);
+} ft_local_macs SEC(".maps");
+
+/* A unicast frame for a MAC of no link of this host, seen only because the
+ * interface is promiscuous (or a switch flooded it): not this host's
+ * traffic, so not its flows. XDP has no pkt_type, so both ingress hooks
+ * compare: the interface's own MAC first (the common case, no lookup),
+ * then the host's other MACs (a frame for a macvlan child, a VLAN device
+ * with its own MAC, a bridge or bond master). */
 static __always_inline int ft_other_host(const struct ft_pkt *p, __u32 ifindex)
 {
 	struct ft_if_mac *own;
+	__u64 key = 0;
 
 	if (p->eth_dst[0] & 1)	/* multicast or broadcast */
 		return 0;
 	own = bpf_map_lookup_elem(&ft_if_macs, &ifindex);
 	if (!own || !own->filter)
 		return 0;
-	return *(__u32 *)own->mac != *(__u32 *)p->eth_dst ||
-	       *(__u16 *)(own->mac + 4) != *(__u16 *)(p->eth_dst + 4);
+	if (*(__u32 *)own->mac == *(__u32 *)p->eth_dst &&
+	    *(__u16 *)(own->mac + 4) == *(__u16 *)(p->eth_dst + 4))
+		return 0;
+	__builtin_memcpy(&key, p->eth_dst, 6);
+	return !bpf_map_lookup_elem(&ft_local_macs, &key);
 }
 
 /* accel_vlan: the outer tag the stack already took off the frame (tc

@@ -657,3 +657,69 @@ Test(bpf_flow, ring_buffer_full_is_counted)
 	cr_expect_eq(got + bt_counter(FT_CNT_RINGBUF_FULL), 100, "%d events + %llu counted losses",
 		     got, (unsigned long long)bt_counter(FT_CNT_RINGBUF_FULL));
 }
+
+/* The other-host filter on stacked devices. The interface (lo here) has
+ * MAC_B; this host also owns MAC_LOCAL (a macvlan child, or an 802.1Q
+ * device with a MAC of its own: this kernel has no 802.1Q devices, so the
+ * VLAN stacking is proven here, on crafted tagged frames). A frame for any
+ * of this host's MACs, tagged or not, is its traffic; one for a foreign MAC
+ * is skipped and counted, unless the interface is a bridge or bond port. */
+static const __u8 MAC_LOCAL[6] = { 0x02, 0x00, 0x00, 0x00, 0x10, 0x0b };
+static const __u8 MAC_FOREIGN[6] = { 0x02, 0x00, 0x00, 0x00, 0x99, 0x0b };
+
+struct stack_case {
+	const char *desc;
+	const __u8 *dst;
+	int tags;		/* 0, 1 (802.1Q 100) or 2 (802.1ad 200 + 802.1Q 100) */
+	int filter;		/* 0: a bridge or bond port */
+	int tracked;
+};
+
+static const struct stack_case stack_cases[] = {
+	{ "own MAC", MAC_B, 0, 1, 1 },
+	{ "a macvlan child's MAC", MAC_LOCAL, 0, 1, 1 },
+	{ "a foreign MAC", MAC_FOREIGN, 0, 1, 0 },
+	{ "own MAC, VLAN 100 (a VLAN device sharing its parent's MAC)", MAC_B, 1, 1, 1 },
+	{ "a VLAN device's own MAC, VLAN 100", MAC_LOCAL, 1, 1, 1 },
+	{ "a foreign MAC, VLAN 100", MAC_FOREIGN, 1, 1, 0 },
+	{ "a local MAC, QinQ 200/100", MAC_LOCAL, 2, 1, 1 },
+	{ "a foreign MAC, QinQ 200/100", MAC_FOREIGN, 2, 1, 0 },
+	{ "broadcast, VLAN 100", MAC_BCAST, 1, 1, 1 },
+	{ "a foreign MAC on a bridge port", MAC_FOREIGN, 0, 0, 1 },
+	{ "a foreign MAC on a bridge port, VLAN 100", MAC_FOREIGN, 1, 0, 1 },
+};
+
+Test(bpf_flow, stacked_devices_other_host)
+{
+	static const enum ft_hook hooks[] = { XDP, TCI, TCE };
+
+	for (size_t i = 0; i < sizeof(stack_cases) / sizeof(stack_cases[0]); i++) {
+		const struct stack_case *c = &stack_cases[i];
+
+		for (size_t h = 0; h < sizeof(hooks) / sizeof(hooks[0]); h++) {
+			/* Egress is this host's own sending: never filtered. */
+			int tracked = c->tracked || hooks[h] == TCE;
+			struct frame f;
+
+			bt_reset();
+			bt_set_own_mac(LO_IFINDEX, MAC_B, c->filter);
+			bt_add_local_mac(MAC_B);
+			bt_add_local_mac(MAC_LOCAL);
+			fr_eth(&f, c->dst, MAC_A, c->tags == 2 ? ETH_TYPE_8021AD
+					   : c->tags ? ETH_TYPE_8021Q : ETH_TYPE_IPV4);
+			if (c->tags == 2)
+				fr_vlan(&f, 200, ETH_TYPE_8021Q);
+			if (c->tags)
+				fr_vlan(&f, 100, ETH_TYPE_IPV4);
+			fr_ipv4(&f, A4.ip, B4.ip, IPPROTO_TCP);
+			fr_tcp(&f, A4.port, B4.port, SYN);
+			fr_done(&f);
+			bt_run(hooks[h], &f, LO_IFINDEX);
+			cr_expect_eq(bt_flow_count(), tracked, "%s at %s: %d flows, want %d",
+				     c->desc, bt_hook_name(hooks[h]), bt_flow_count(), tracked);
+			cr_expect_eq(bt_counter(FT_CNT_OTHERHOST), !tracked,
+				     "%s at %s: other_host %llu", c->desc, bt_hook_name(hooks[h]),
+				     (unsigned long long)bt_counter(FT_CNT_OTHERHOST));
+		}
+	}
+}

@@ -250,18 +250,21 @@ fail:
 	return err;
 }
 
-/* Tell XDP the interface's own MAC so frames for other hosts are ignored.
- * Not for ports of a bridge or bond: their host's frames carry the
- * master's MAC. */
-static void set_own_mac(struct fluxtrace_bpf *skel, const struct ft_attach_if *ifc)
+/* Tell the ingress hooks the interface's own MAC so frames for other hosts
+ * are ignored (frames for this host's other links are recognised through
+ * ft_local_macs). Not for ports of a bridge or bond: they carry the frames
+ * the master forwards between other hosts. Called again when the interface
+ * changes (a new MAC, a new master). */
+void ft_attach_own_mac(struct fluxtrace_bpf *skel, const struct ft_attach_if *ifc)
 {
 	struct { __u8 mac[6]; __u8 filter; __u8 pad; } own = { .filter = 1 };
 	char path[64 + IF_NAMESIZE];
 	__u32 key = ifc->ifindex;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifc->name);
-	if (!access(path, F_OK) || key >= bpf_map__max_entries(skel->maps.ft_if_macs))
+	if (key >= bpf_map__max_entries(skel->maps.ft_if_macs))
 		return;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifc->name);
+	own.filter = access(path, F_OK) != 0;
 	memcpy(own.mac, ifc->mac, 6);
 	bpf_map_update_elem(bpf_map__fd(skel->maps.ft_if_macs), &key, &own, BPF_ANY);
 }
@@ -270,7 +273,7 @@ int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, enum f
 {
 	int err;
 
-	set_own_mac(skel, ifc);
+	ft_attach_own_mac(skel, ifc);
 	/* Ingress work is done once: at XDP where it attaches, else at tc. */
 	if (mode == FT_XDP_OFF || attach_xdp(skel, ifc, mode)) {
 		err = attach_tc(skel, ifc, 0);

@@ -40,6 +40,9 @@ int ft_ifaces_scan_up(struct ft_attach_if **ifaces, size_t *n);
 
 int ft_attach_iface(struct fluxtrace_bpf *skel, struct ft_attach_if *ifc, enum ft_xdp_mode mode);
 void ft_detach_iface(struct ft_attach_if *ifc);
+/* The interface's MAC (and whether it is a bridge or bond port) for the
+ * ingress hooks' other-host filter; again after it changes. */
+void ft_attach_own_mac(struct fluxtrace_bpf *skel, const struct ft_attach_if *ifc);
 /* The neighbour tracepoints (required) and skb:kfree_skb (optional). */
 int ft_attach_tracepoints(struct fluxtrace_bpf *skel);
 void ft_detach_tracepoints(struct fluxtrace_bpf *skel);

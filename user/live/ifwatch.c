@@ -40,15 +40,17 @@ static void parse_link(const struct nlmsghdr *h, struct ft_link_change *c)
 	}
 }
 
-void ft_ifwatch_read(int fd, void (*fn)(void *ctx, const struct ft_link_change *c), void *ctx)
+int ft_ifwatch_read(int fd, void (*fn)(void *ctx, const struct ft_link_change *c), void *ctx)
 {
 	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
 
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof(buf), 0);
 
+		if (n < 0 && errno == ENOBUFS)
+			return -ENOBUFS;	/* some changes were lost */
 		if (n <= 0)
-			return;	/* EAGAIN: drained; ENOBUFS: missed some, next change resyncs */
+			return 0;	/* EAGAIN: drained */
 		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
 		     h = NLMSG_NEXT(h, n)) {
 			struct ft_link_change c;
@@ -59,4 +61,56 @@ void ft_ifwatch_read(int fd, void (*fn)(void *ctx, const struct ft_link_change *
 			fn(ctx, &c);
 		}
 	}
+}
+
+int ft_ifwatch_dump(void (*fn)(void *ctx, const struct ft_link_change *c), void *ctx)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg ifi;
+	} req = {
+		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.ifi = { .ifi_family = AF_UNSPEC },
+	};
+	char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, sizeof(req), 0) < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n);
+		     h = NLMSG_NEXT(h, n)) {
+			struct ft_link_change c;
+
+			if (h->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+
+				err = e->error ? e->error : -EIO;
+				goto out;
+			}
+			if (h->nlmsg_type != RTM_NEWLINK)
+				continue;
+			parse_link(h, &c);
+			fn(ctx, &c);
+		}
+	}
+out:
+	close(fd);
+	return err;
 }

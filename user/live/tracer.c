@@ -15,6 +15,7 @@
 #include "live/consume.h"
 #include "live/ifwatch.h"
 #include "live/load.h"
+#include "live/localmacs.h"
 #include "live/session.h"
 #include "live/tracer.h"
 #include "record/trace.h"
@@ -47,6 +48,7 @@ struct ft_tracer {
 	size_t n;
 	bool any;		/* -i any: trace interfaces that appear */
 	int watch_fd;
+	struct ft_localmacs *macs;	/* every link's MAC, for the kernel */
 	struct ft_live *live;
 	struct ft_metrics *metrics;
 };
@@ -68,23 +70,41 @@ static struct ft_attach_if *find_iface(struct ft_tracer *t, int ifindex)
 	return NULL;
 }
 
-/* Interfaces come, go and get renamed while we trace. */
+/* Interfaces come, go, get renamed and change MAC while we trace. Every
+ * link counts for the set of this host's MACs, traced or not. */
 static void on_link_change(void *ctx, const struct ft_link_change *c)
 {
 	struct ft_tracer *t = ctx;
 	struct ft_attach_if *ifc = find_iface(t, c->ifindex);
 
+	if (t->macs)
+		ft_localmacs_set(t->macs, c->ifindex, c->mac, c->removed);
 	if (ifc && c->removed) {
 		pr_info("%s: interface gone; no longer traced\n", ifc->name);
 		ft_detach_iface(ifc);
 		announce(t, ifc, true);
 		*ifc = t->ifaces[--t->n];
-	} else if (ifc && c->name[0] && strcmp(c->name, ifc->name)) {
-		pr_info("%s: renamed to %s; its history is kept under the new name\n", ifc->name,
-			c->name);
-		snprintf(ifc->name, sizeof(ifc->name), "%s", c->name);
-		announce(t, ifc, false);
-	} else if (!ifc && t->any && c->up && !c->removed && c->name[0]) {
+		return;
+	}
+	if (ifc) {
+		bool renamed = c->name[0] && strcmp(c->name, ifc->name);
+		bool new_mac = memcmp(c->mac, "\0\0\0\0\0", 6) && memcmp(c->mac, ifc->mac, 6);
+
+		if (renamed) {
+			pr_info("%s: renamed to %s; its history is kept under the new name\n",
+				ifc->name, c->name);
+			snprintf(ifc->name, sizeof(ifc->name), "%s", c->name);
+		}
+		if (new_mac) {
+			pr_info("%s: MAC changed to %02x:%02x:%02x:%02x:%02x:%02x\n", ifc->name,
+				c->mac[0], c->mac[1], c->mac[2], c->mac[3], c->mac[4], c->mac[5]);
+			memcpy(ifc->mac, c->mac, 6);
+		}
+		/* Also a new master (bridge, bond) or none any more. */
+		ft_attach_own_mac(t->skel, ifc);
+		if (renamed || new_mac)
+			announce(t, ifc, false);
+	} else if (t->any && c->up && !c->removed && c->name[0]) {
 		size_t before = t->n;
 
 		if (ft_ifaces_resolve(c->name, &t->ifaces, &t->n) || t->n == before)
@@ -103,7 +123,9 @@ static void on_watch(void *ctx)
 {
 	struct ft_tracer *t = ctx;
 
-	ft_ifwatch_read(t->watch_fd, on_link_change, t);
+	if (ft_ifwatch_read(t->watch_fd, on_link_change, t) == -ENOBUFS && t->macs &&
+	    ft_localmacs_sync(t->macs))
+		pr_info("cannot list the interfaces again after missed link changes\n");
 }
 
 static struct ft_trace_writer *open_writer(struct ft_tracer *t)
@@ -181,6 +203,15 @@ int ft_trace_live(const struct ft_tracer_opts *cfg, struct ft_session *session)
 		session->printer = ft_event_printer_new(
 			cfg->write_path && !strcmp(cfg->write_path, "-") ? stderr : stdout,
 			cfg->mono_to_wall_ns);
+	/* Watch first, then list: no link change falls between the two. */
+	t.watch_fd = ft_ifwatch_open();
+	if (t.watch_fd < 0)
+		pr_info("not watching for interface changes: %s\n", strerror(-t.watch_fd));
+	t.macs = ft_localmacs_new(bpf_map__fd(t.skel->maps.ft_local_macs));
+	err = t.macs ? ft_localmacs_sync(t.macs) : -ENOMEM;
+	if (err)
+		pr_warn("cannot list this host's MACs (%s): frames for its other links (macvlan, "
+			"VLAN, bridge) are skipped as other_host\n", strerror(-err));
 	for (size_t i = 0; i < t.n; i++) {
 		err = ft_attach_iface(t.skel, &t.ifaces[i], cfg->xdp_mode);
 		if (err) {
@@ -202,9 +233,6 @@ int ft_trace_live(const struct ft_tracer_opts *cfg, struct ft_session *session)
 		}
 	}
 
-	t.watch_fd = ft_ifwatch_open();
-	if (t.watch_fd < 0)
-		pr_info("not watching for interface changes: %s\n", strerror(-t.watch_fd));
 	live.skel = t.skel;
 	live.session = session;
 	live.duration_ns = cfg->duration_ns;
@@ -256,6 +284,7 @@ out:
 		}
 	}
 	fluxtrace_bpf__destroy(t.skel);
+	ft_localmacs_free(t.macs);
 	free(t.ifaces);
 	return ret;
 }

@@ -18,6 +18,8 @@
 /* Small maps load faster; nothing here needs more. */
 #define BT_MAX_FLOWS 1024
 #define BT_RINGBUF (256 << 10)
+/* Own MACs set by tests live in the first slots of ft_if_macs. */
+#define BT_OWN_MAC_SLOTS 64
 
 static struct fluxtrace_bpf *skel;
 static struct ring_buffer *rb;
@@ -113,9 +115,37 @@ void bt_reset(void)
 	queued = taken = 0;
 	clear_map(skel->maps.ft_flows);
 	clear_map(skel->maps.ft_arp_dedup);
+	clear_map(skel->maps.ft_local_macs);
+	for (__u32 i = 0; i < BT_OWN_MAC_SLOTS; i++) {
+		__u8 zero[8] = {};
+
+		cr_assert_eq(bpf_map_update_elem(bpf_map__fd(skel->maps.ft_if_macs), &i, zero,
+						 BPF_ANY), 0);
+	}
 	for (__u32 i = 0; i < FT_CNT_MAX; i++)
 		cr_assert_eq(bpf_map_update_elem(bpf_map__fd(skel->maps.ft_counters), &i, zeros,
 						 BPF_ANY), 0);
+}
+
+void bt_set_own_mac(__u32 ifindex, const __u8 mac[6], int filter)
+{
+	__u8 own[8] = { [6] = !!filter };
+
+	cr_assert_lt(ifindex, BT_OWN_MAC_SLOTS, "bt_reset clears only the first own-MAC slots");
+	cr_assert_eq(bpf_map__value_size(skel->maps.ft_if_macs), sizeof(own));
+	memcpy(own, mac, 6);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(skel->maps.ft_if_macs), &ifindex, own,
+					 BPF_ANY), 0, "ft_if_macs: %s", strerror(errno));
+}
+
+void bt_add_local_mac(const __u8 mac[6])
+{
+	__u64 key = 0;
+	__u8 one = 1;
+
+	memcpy(&key, mac, 6);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(skel->maps.ft_local_macs), &key, &one,
+					 BPF_ANY), 0, "ft_local_macs: %s", strerror(errno));
 }
 
 const char *bt_hook_name(enum ft_hook hook)

@@ -68,6 +68,12 @@ void bt_key(struct ft_flow_key *key, int family, __u8 proto, const char *ip1, __
 /* Which side (FT_SIDE_*) a packet from ip1:port1 is on in that key. */
 int bt_side_of(const struct ft_flow_key *key, int family, const char *ip1, __u16 port1);
 
+/* The other-host filter as the loader sets it: ifindex's own MAC (filter
+ * 0: a bridge or bond port, never filtered), and one more MAC of this
+ * host's links (a macvlan or VLAN child, a master). bt_reset forgets both. */
+void bt_set_own_mac(__u32 ifindex, const __u8 mac[6], int filter);
+void bt_add_local_mac(const __u8 mac[6]);
+
 /* An existing interface other than lo (test_run needs a real device), or 0. */
 __u32 bt_other_ifindex(void);
 
