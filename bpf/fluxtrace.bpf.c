@@ -10,6 +10,7 @@
 #include "flow.bpf.h"
 #include "neigh.bpf.h"
 #include "drop.bpf.h"
+#include "scope.bpf.h"
 
 #define TC_ACT_UNSPEC (-1)	/* == TCX_NEXT: let later filters run */
 
@@ -64,6 +65,10 @@ static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u
 	if ((kind == FT_PKT_FLOW || kind == FT_PKT_ICMP_ERROR) && FT_HOOK_IS_INGRESS(hook) &&
 	    ft_other_host(&p, ifindex)) {
 		ft_count(FT_CNT_OTHERHOST);
+		return;
+	}
+	if (ft_scope_on && !ft_scope_pkt(&p, kind)) {
+		ft_count(FT_CNT_OUT_OF_SCOPE);
 		return;
 	}
 	switch (kind) {
@@ -129,6 +134,9 @@ int ft_tc_egress(struct __sk_buff *skb)
 SEC("raw_tp/neigh_update")
 int BPF_PROG(ft_neigh_update, struct neighbour *n)
 {
+	/* Out of scope: nothing stashed, so neigh_update_done reports nothing. */
+	if (ft_scope_on && !ft_scope_neigh(n))
+		return 0;
 	ft_neigh_before(n);
 	return 0;
 }
