@@ -226,8 +226,10 @@ static int parse_atom(struct parser *p)
 		return fail_at(p, p->pos, "expected host, net, port, proto, tcp, udp, icmp, "
 				   "icmp6, 'not' or '('");
 	} else {
-		return fail_at(p, p->pos, "unknown word '%s': expected host, net, port, proto, "
-				   "tcp, udp, icmp, icmp6, 'not' or '('", tok(p, buf, sizeof(buf)));
+		return fail_at(p, p->pos, "%s '%s': expected host, net, port, proto, tcp, udp, "
+				   "icmp, icmp6, 'not' or '('",
+			       is_word_char(p->s[p->pos]) ? "unknown word" : "unexpected",
+			       tok(p, buf, sizeof(buf)));
 	}
 	next(p);
 	return add_atom(p, &a, at);
