@@ -16,6 +16,7 @@
 #include "common.bpf.h"
 #include "parse.bpf.h"
 #include "flow.bpf.h"
+#include "scope.bpf.h"
 
 /* Room for the largest IPv4 header (60 bytes) or IPv6 (40) plus 8 bytes of
  * L4: the verifier bounds every access by this size, not by the cursor. */
@@ -66,6 +67,10 @@ static __always_inline void ft_drop(struct sk_buff *skb, __u8 why)
 		return;
 	if (ft_parse_l4(&c, &t, 1))	/* like a quoted header: 8 bytes of L4 suffice */
 		return;
+	if (ft_scope_on && !ft_scope_tuple(&t)) {
+		ft_count(FT_CNT_OUT_OF_SCOPE);
+		return;
+	}
 	side = ft_flow_key_of(&t, &key);
 	st = bpf_map_lookup_elem(&ft_flows, &key);
 	if (!st)

@@ -10,6 +10,7 @@
 #include "flow.bpf.h"
 #include "neigh.bpf.h"
 #include "drop.bpf.h"
+#include "scope.bpf.h"
 
 #define TC_ACT_UNSPEC (-1)	/* == TCX_NEXT: let later filters run */
 
@@ -87,6 +88,10 @@ static __always_inline void ft_packet(void *data, void *data_end, __u32 len, __u
 		ft_count(FT_CNT_OTHERHOST);
 		return;
 	}
+	if (ft_scope_on && !ft_scope_pkt(&p, kind)) {
+		ft_count(FT_CNT_OUT_OF_SCOPE);
+		return;
+	}
 	switch (kind) {
 	case FT_PKT_FLOW:
 		ft_flow_packet(&p, hook, ifindex, len);
@@ -150,6 +155,9 @@ int ft_tc_egress(struct __sk_buff *skb)
 SEC("raw_tp/neigh_update")
 int BPF_PROG(ft_neigh_update, struct neighbour *n)
 {
+	/* Out of scope: nothing stashed, so neigh_update_done reports nothing. */
+	if (ft_scope_on && !ft_scope_neigh(n))
+		return 0;
 	ft_neigh_before(n);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "fluxtrace/events.h"
 #include "cli.h"
 #include "common/log.h"
+#include "common/scope.h"
 #include "render/http.h"
 
 #ifndef FT_VERSION
@@ -36,6 +37,9 @@ static const char usage_text[] =
 	"      --ringbuf-size BYTES event ring buffer, a power of two (default 4194304)\n"
 	"      --oneway-after SECS  requests unanswered this long count as one-way (default 1)\n"
 	"      --allow IP|MAC       never alarm on this address (repeatable)\n"
+	"      --filter EXPR        trace only what EXPR matches, judged in the kernel:\n"
+	"                           host ADDR, net PREFIX, port N, proto tcp|udp|icmp|icmp6,\n"
+	"                           and, or, not, ( ); e.g. 'port 443 or net 10.20.0.0/16'\n"
 	"      --metrics [ADDR:]PORT serve Prometheus metrics at /metrics (default 127.0.0.1)\n"
 	"      --check              say what this kernel and these privileges allow, then exit\n"
 	"  -v, --verbose            show libbpf's messages and the verifier log on errors\n"
@@ -98,8 +102,25 @@ static void append_ifaces(struct ft_config *cfg, const char *arg)
 	cfg->ifaces_spec = spec;
 }
 
+/* --filter: one line naming the column of the problem. */
+static void parse_filter(struct ft_config *cfg, const char *arg)
+{
+	char err[256];
+	int pos;
+
+	if (!cfg->scope)
+		cfg->scope = malloc(sizeof(*cfg->scope));
+	if (!cfg->scope)
+		exit(1);
+	if (ft_scope_compile(arg, cfg->scope, err, sizeof(err), &pos)) {
+		if (pos)
+			usage_error("bad --filter '%s' at %d: %s", arg, pos, err);
+		usage_error("bad --filter '%s': %s", arg, err);
+	}
+}
+
 enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
-       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS };
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER };
 
 void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 {
@@ -117,6 +138,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 		{ "oneway-after", required_argument, NULL, OPT_ONEWAY },
 		{ "allow", required_argument, NULL, OPT_ALLOW },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -186,6 +208,9 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 		case OPT_CHECK:
 			cfg->check = true;
 			break;
+		case OPT_FILTER:
+			parse_filter(cfg, optarg);
+			break;
 		case OPT_METRICS: {
 			struct sockaddr_storage ss;
 
@@ -217,7 +242,11 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			       cfg->live.metrics || cfg->live.interval_ns))
 		usage_error("%s: -r replays a trace; -i, -d, -w, --interval and --metrics apply "
 			    "only when tracing", cfg->read_path);
+	if (cfg->read_path && cfg->scope)
+		usage_error("%s: --filter applies only when tracing (the kernel judges the "
+			    "packets; a recorded trace holds only what was in scope)", cfg->read_path);
 	cfg->live.ifaces_spec = cfg->ifaces_spec;
+	cfg->live.scope = cfg->scope;
 	cfg->reduce.allow = cfg->allow;
 	cfg->reduce.max_flows = cfg->live.max_flows;
 }
@@ -226,4 +255,7 @@ void ft_cli_free(struct ft_config *cfg)
 {
 	free(cfg->ifaces_spec);
 	cfg->ifaces_spec = NULL;
+	free(cfg->scope);
+	cfg->scope = NULL;
+	cfg->live.scope = NULL;
 }

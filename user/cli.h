@@ -7,6 +7,8 @@
 #include "live/tracer.h"
 #include "reduce/reducer.h"
 
+struct ft_scope;
+
 #define FT_CLI_MAX_ALLOW 64
 
 struct ft_config {
@@ -17,6 +19,7 @@ struct ft_config {
 	char *ifaces_spec;		/* every -i, joined with ',' */
 	const char *allow[FT_CLI_MAX_ALLOW + 1];
 	int n_allow;
+	struct ft_scope *scope;		/* --filter, compiled */
 };
 
 #define FT_CONFIG_DEFAULT                                                      \

@@ -270,6 +270,7 @@ enum ft_counter {
 	FT_CNT_FRAGMENTS,	/* non-first IP fragments: no ports, not tracked */
 	FT_CNT_NONLINEAR,	/* headers outside the skb's linear data: skipped */
 	FT_CNT_OTHERHOST,	/* IP frames for another host's MAC (promiscuous): ignored */
+	FT_CNT_OUT_OF_SCOPE,	/* packets and neighbour updates outside --filter: ignored */
 	FT_CNT_MAX,
 };
 

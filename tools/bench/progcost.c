@@ -3,11 +3,14 @@
  * progcost: the measuring half of `make bench`.
  *
  *   progcost testrun --fluxtrace OBJ --floor OBJ [--floor-lru OBJ] [--repeat N] [--runs R]
- *                    [--samples S]
+ *                    [--samples S] [--scope-in EXPR] [--scope-out EXPR]
  *       Cost per packet of each program on the same crafted packets, side
  *       by side in one run, with BPF_PROG_TEST_RUN. Prints one line per
  *       figure: "testrun MODE CASE HOOK SUBJECT MEDIAN_NS MIN_NS MAX_NS"
- *       and "prog SUBJECT NAME XLATED JITED VERIFIED_INSNS".
+ *       and "prog SUBJECT NAME XLATED JITED VERIFIED_INSNS". --scope-in and
+ *       --scope-out add fluxtrace loaded with that --filter (subjects
+ *       "ft-in-scope", "ft-out-of-scope"): an expression the packets match,
+ *       one they do not.
  *   progcost stats IFNAME [--pid PID]
  *       Programs attached to IFNAME (XDP, tcx), and the others PID holds
  *       (hook "other": tracepoints), with their bpf_stats:
@@ -42,9 +45,11 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "fluxtrace/events.h"
 #include "record/trace.h"
+#include "common/scope.h"
 
 /* tcx attach types (kernel >= 6.6); the installed uapi headers may predate them. */
 #define PC_TCX_INGRESS 46
@@ -263,6 +268,79 @@ static void forget_state(struct bpf_object *obj)
 	}
 }
 
+/* ---- fluxtrace with a --filter, without its skeleton ---- */
+
+/* Where a variable of the object's .rodata lives in its initial value. */
+static void *rodata_var(struct bpf_object *obj, const char *name, __u32 size)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata");
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t len;
+	char *data;
+	int id;
+
+	if (!map || !btf)
+		die("no .rodata or BTF in the fluxtrace object", EINVAL);
+	data = (char *)bpf_map__initial_value(map, &len);
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (!data || id < 0)
+		die(".rodata", EINVAL);
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off),
+			    name)) {
+			if (vs->size != size || vs->offset + size > len)
+				die(name, EINVAL);
+			return data + vs->offset;
+		}
+	fprintf(stderr, "progcost: no %s in the fluxtrace object (built without --filter?)\n", name);
+	exit(1);
+}
+
+#define SET_RODATA(obj, var, src) memcpy(rodata_var(obj, #var, sizeof(src)), &(src), sizeof(src))
+
+/* fluxtrace's object loaded as `fluxtrace --filter EXPR` would load it. */
+static struct bpf_object *load_scoped(const char *path, const char *expr)
+{
+	static struct ft_scope sc;
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	char err[256];
+	__u8 on = 1, has_addr, n_ports;
+	int pos, fd;
+
+	if (!obj)
+		die(path, errno);
+	if (ft_scope_compile(expr, &sc, err, sizeof(err), &pos)) {
+		fprintf(stderr, "progcost: bad filter '%s' at %d: %s\n", expr, pos, err);
+		exit(2);
+	}
+	has_addr = sc.n_prefixes > 0;
+	n_ports = sc.n_ports;
+	SET_RODATA(obj, ft_scope_on, on);
+	SET_RODATA(obj, ft_scope_has_addr, has_addr);
+	SET_RODATA(obj, ft_scope_n_ports, n_ports);
+	SET_RODATA(obj, ft_scope_port, sc.port);
+	SET_RODATA(obj, ft_scope_port_bit, sc.port_bit);
+	SET_RODATA(obj, ft_scope_proto_bits, sc.proto_bits);
+	SET_RODATA(obj, ft_scope_tt, sc.tt);
+	SET_RODATA(obj, ft_scope_tt_addr, sc.tt_addr);
+	if (bpf_object__load(obj))
+		die(path, errno);
+	fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "ft_scope_prefixes"));
+	for (int i = 0; i < sc.n_prefixes; i++) {
+		struct { __u32 prefixlen; __u8 family; __u8 addr[16]; } k = {
+			.prefixlen = 8 + sc.prefix[i].len, .family = sc.prefix[i].family };
+
+		memcpy(k.addr, sc.prefix[i].addr, 16);
+		if (bpf_map_update_elem(fd, &k, &sc.prefix[i].bits, BPF_ANY))
+			die("ft_scope_prefixes", errno);
+	}
+	return obj;
+}
+
 static __u32 run_once(int prog_fd, const struct packet *p, int repeat)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p->data, .data_size_in = p->len,
@@ -326,8 +404,9 @@ static void print_prog_info(const char *label, struct bpf_program *prog)
 static int cmd_testrun(int argc, char **argv)
 {
 	const char *ft_path = NULL, *floor_path = NULL, *lru_path = NULL;
+	const char *scope_in = NULL, *scope_out = NULL;
 	int repeat = 1000000, runs = 5, samples = 2000;
-	struct subject subj[4] = {};
+	struct subject subj[6] = {};
 	struct packet pkts[N_PKTS];
 	int n_subj = 0;
 
@@ -344,12 +423,17 @@ static int cmd_testrun(int argc, char **argv)
 			runs = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--samples"))
 			samples = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--scope-in"))
+			scope_in = argv[i + 1];
+		else if (!strcmp(argv[i], "--scope-out"))
+			scope_out = argv[i + 1];
 		else
 			break;
 	}
 	if (!ft_path || !floor_path || repeat < 1 || runs < 1 || runs > 99 || samples < 1) {
 		fprintf(stderr, "progcost: usage: testrun --fluxtrace OBJ --floor OBJ "
-				"[--floor-lru OBJ] [--repeat N] [--runs R] [--samples S]\n");
+				"[--floor-lru OBJ] [--repeat N] [--runs R] [--samples S] "
+				"[--scope-in EXPR] [--scope-out EXPR]\n");
 		return 2;
 	}
 
@@ -362,6 +446,16 @@ static int cmd_testrun(int argc, char **argv)
 		subject_init(&subj[n_subj++], "floor-lru", load_object(lru_path), "floor_xdp",
 			     "floor_tc_in", "floor_tc_out");
 	subject_init(&subj[n_subj++], "empty", floor, "empty_xdp", "empty_tc_in", "empty_tc_out");
+	if (scope_in) {
+		struct bpf_object *o = load_scoped(ft_path, scope_in);
+
+		subject_init(&subj[n_subj], "ft-in-scope", o, "ft_xdp", "ft_tc_ingress",
+			     "ft_tc_egress");
+		subj[n_subj++].rb = open_ringbuf(o);
+	}
+	if (scope_out)
+		subject_init(&subj[n_subj++], "ft-out-of-scope", load_scoped(ft_path, scope_out),
+			     "ft_xdp", "ft_tc_ingress", "ft_tc_egress");
 	make_packets(pkts);
 
 	struct bpf_program *prog;
@@ -373,7 +467,7 @@ static int cmd_testrun(int argc, char **argv)
 	fflush(stdout);
 
 	/* results[case][hook][subject][run]; runs interleave to share drift. */
-	static __u32 results[N_CASES][N_HOOKS][4][100];
+	static __u32 results[N_CASES][N_HOOKS][6][100];
 	__u32 *scratch = calloc(samples, sizeof(*scratch));
 
 	if (!scratch)

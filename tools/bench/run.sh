@@ -86,7 +86,8 @@ bpftool gen object "$OUT/floor.bpf.o" "$OUT/floor.tmp.o"
 "$CLANG" "${BPF_CFLAGS[@]}" -DFLOOR_LRU -c tools/bench/floor.bpf.c -o "$OUT/floor-lru.tmp.o"
 bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
 # shellcheck disable=SC2046
-cc "${CFLAGS[@]}" tools/bench/progcost.c user/record/reader.c user/record/writer.c -o "$PROGCOST" \
+cc "${CFLAGS[@]}" tools/bench/progcost.c user/record/reader.c user/record/writer.c \
+	user/common/scope.c -o "$PROGCOST" \
 	$(pkg-config --cflags --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
 
 # ---- what machine this is ----
@@ -107,7 +108,9 @@ raw meta secs "$SECS"
 # ---- 1. BPF_PROG_TEST_RUN ----
 log "1/6 BPF_PROG_TEST_RUN: 1e6 repeats x 5 runs per figure"
 "$PROGCOST" testrun --fluxtrace "$FT_OBJ" --floor "$OUT/floor.bpf.o" \
-	--floor-lru "$OUT/floor-lru.bpf.o" --repeat 1000000 --runs 5 --samples 2000 >>"$RAW"
+	--floor-lru "$OUT/floor-lru.bpf.o" --repeat 1000000 --runs 5 --samples 2000 \
+	--scope-in 'net 192.0.2.0/24 or net 2001:db8::/32' \
+	--scope-out 'net 10.20.0.0/16 and port 443' >>"$RAW"
 
 # ---- the lab: sender and receiver namespaces on one veth pair ----
 ip netns add "$NS_S"

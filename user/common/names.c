@@ -34,6 +34,7 @@ const char *ft_counter_name(unsigned int counter)
 		[FT_CNT_FRAGMENTS] = "fragments",
 		[FT_CNT_NONLINEAR] = "nonlinear",
 		[FT_CNT_OTHERHOST] = "other_host",
+		[FT_CNT_OUT_OF_SCOPE] = "out_of_scope",
 	};
 
 	return NAME_OF(names, counter, "unknown");

@@ -7,8 +7,10 @@
 #include "common/log.h"
 #include "live/features.h"
 #include "live/load.h"
+#include "live/scope.h"
 
-int ft_load(__u32 max_flows, __u32 ringbuf_size, struct fluxtrace_bpf **out)
+int ft_load(__u32 max_flows, __u32 ringbuf_size, const struct ft_scope *scope,
+	    struct fluxtrace_bpf **out)
 {
 	struct fluxtrace_bpf *skel;
 	struct stat ns;
@@ -26,6 +28,7 @@ int ft_load(__u32 max_flows, __u32 ringbuf_size, struct fluxtrace_bpf **out)
 	skel->rodata->ft_rb_wakeup_bytes = ringbuf_size / 8;
 	bpf_map__set_max_entries(skel->maps.ft_flows, max_flows);
 	bpf_map__set_max_entries(skel->maps.ft_events, ringbuf_size);
+	ft_scope_set_rodata(skel, scope);
 	/* Multi-buffer XDP (5.18+) keeps veth GSO on; older kernels refuse the flag. */
 	if (!ft_feat_xdp_frags())
 		bpf_program__set_flags(skel->progs.ft_xdp, bpf_program__flags(skel->progs.ft_xdp) &
@@ -41,6 +44,12 @@ int ft_load(__u32 max_flows, __u32 ringbuf_size, struct fluxtrace_bpf **out)
 			pr_warn("cannot load the BPF programs: %s%s\n", strerror(-err),
 				ft_log_level < FT_LOG_DEBUG ? " (run with -v for the verifier log)"
 							    : "");
+		fluxtrace_bpf__destroy(skel);
+		return err;
+	}
+	err = ft_scope_fill_maps(skel, scope);
+	if (err) {
+		pr_warn("cannot fill the --filter prefixes: %s\n", strerror(-err));
 		fluxtrace_bpf__destroy(skel);
 		return err;
 	}

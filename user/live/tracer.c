@@ -186,7 +186,7 @@ int ft_trace_live(const struct ft_tracer_opts *cfg, struct ft_session *session)
 		pr_warn("no interface is up in this network namespace; name one with -i\n");
 		goto out;
 	}
-	if (ft_load(cfg->max_flows, cfg->ringbuf_size, &t.skel))
+	if (ft_load(cfg->max_flows, cfg->ringbuf_size, cfg->scope, &t.skel))
 		goto out;
 	pr_info("tracking up to %u flows (~%u MiB of kernel memory), %u KiB ring buffer\n",
 		cfg->max_flows,

@@ -12,6 +12,7 @@
 #include "live/attach.h"
 
 struct ft_session;
+struct ft_scope;
 
 struct ft_tracer_opts {
 	const char *ifaces_spec;	/* "any" or "a,b,c"; NULL: any */
@@ -23,6 +24,7 @@ struct ft_tracer_opts {
 	enum ft_xdp_mode xdp_mode;
 	__u32 max_flows;
 	__u32 ringbuf_size;
+	const struct ft_scope *scope;	/* --filter, compiled; NULL: everything */
 	const char *host;		/* for the trace header */
 	__s64 mono_to_wall_ns;
 	void (*report)(void *ctx, bool final);

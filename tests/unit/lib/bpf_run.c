@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include "fluxtrace.skel.h"
 #include "common/names.h"
+#include "live/scope.h"
 #include "lib/bpf_run.h"
 
 #define XDP_PASS_VERDICT 2
@@ -64,8 +65,11 @@ void bt_load(const struct bt_opts *opts)
 	if (opts && opts->arp_window_ns)
 		skel->rodata->ft_arp_window_ns = opts->arp_window_ns;
 	hold_events = opts && opts->hold_events;
+	ft_scope_set_rodata(skel, opts ? opts->scope : NULL);
 	err = fluxtrace_bpf__load(skel);
 	cr_assert_eq(err, 0, "loading the BPF programs failed (%s); run as root", strerror(-err));
+	err = ft_scope_fill_maps(skel, opts ? opts->scope : NULL);
+	cr_assert_eq(err, 0, "filling the scope prefixes failed: %s", strerror(-err));
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.ft_events), on_record, NULL, NULL);
 	cr_assert_not_null(rb, "ring_buffer__new: %s", strerror(errno));
 	cr_assert_eq(bpf_map__value_size(skel->maps.ft_flows), sizeof(struct ft_flow_state),

@@ -22,10 +22,13 @@ union bt_event {
 	struct ft_neigh_event neigh;
 };
 
+struct ft_scope;
+
 struct bt_opts {
 	__u64 arp_window_ns;	/* 0: the program's default */
 	__u32 ringbuf_bytes;	/* 0: the harness default (256 KiB) */
 	int hold_events;	/* leave records in the ring buffer until taken */
+	const struct ft_scope *scope;	/* a compiled --filter; NULL: none */
 };
 
 /* Fresh skeleton with small maps; suites call these from .init/.fini. */
