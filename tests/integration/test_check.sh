@@ -24,7 +24,7 @@ if id nobody >/dev/null 2>&1; then
 	ip netns exec "$NS_A" setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 		"$FLUXTRACE" --check >"$WORK/check" 2>&1 || rc=$?
 	[[ $rc -eq 1 ]] || { cat "$WORK/check"; fail "unprivileged --check exited $rc"; }
-	grep -qE "^privileges: +needs root" "$WORK/check" && grep -q "cannot trace here" "$WORK/check" ||
+	grep -qE "^privileges: +missing CAP_BPF \(" "$WORK/check" && grep -q "CAP_BPF MISSING, CAP_PERFMON MISSING, CAP_NET_ADMIN MISSING" "$WORK/check" && grep -q "cannot trace here" "$WORK/check" ||
 		{ cat "$WORK/check"; fail "unprivileged --check does not say why"; }
 fi
 echo ok
