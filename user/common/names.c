@@ -102,6 +102,10 @@ const char *ft_drop_reason_name(unsigned int reason)
 	static const char *const names[] = {
 		[FT_DROP_RPFILTER] = "rp_filter",
 		[FT_DROP_NETFILTER] = "netfilter",
+		[FT_DROP_NEIGH_FAILED] = "neigh_failed",
+		[FT_DROP_NEIGH_QUEUEFULL] = "neigh_queuefull",
+		[FT_DROP_NEIGH_CREATEFAIL] = "neigh_createfail",
+		[FT_DROP_NEIGH_DEAD] = "neigh_dead",
 	};
 
 	return NAME_OF(names, reason, "other");
