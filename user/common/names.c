@@ -45,6 +45,7 @@ const char *ft_kind_name(unsigned int kind)
 		[FT_KIND_DUPLICATE_IP] = "duplicate_ip",
 		[FT_KIND_RETURN_PATH_MISMATCH] = "return_path_mismatch",
 		[FT_KIND_FLIP_FLOP] = "flip_flop",
+		[FT_KIND_UNRESOLVED_NEIGHBOR] = "unresolved_neighbor",
 		[FT_KIND_ONE_WAY] = "one_way",
 		[FT_KIND_LOCAL_FLUX] = "local_flux",
 		[FT_KIND_NEXT_HOP_MISMATCH] = "next_hop_mismatch",
