@@ -57,14 +57,27 @@ struct {
 
 #define FT_RTF_GATEWAY 0x0002
 
+/* Set by the loader: code ranges (ndisc_error_report, neigh_invalidate)
+ * whose drops without a reason are packets of a failed resolution. */
+const volatile __u64 ft_neigh_fail_lo[2];
+const volatile __u64 ft_neigh_fail_hi[2];
+
+static __always_inline int ft_in_neigh_fail(__u64 loc)
+{
+	return (loc >= ft_neigh_fail_lo[0] && loc < ft_neigh_fail_hi[0]) ||
+	       (loc >= ft_neigh_fail_lo[1] && loc < ft_neigh_fail_hi[1]);
+}
+
 /* The kernel's values for the reasons, read from its BTF: -1 when it has
  * no such reason (older kernels), which no drop carries. */
 #define FT_REASON(name) \
 	(bpf_core_enum_value_exists(enum skb_drop_reason, name) \
 		 ? bpf_core_enum_value(enum skb_drop_reason, name) : -1)
 
-static __always_inline __u8 ft_drop_reason_of(int reason)
+static __always_inline __u8 ft_drop_reason_of(int reason, __u64 location)
 {
+	if (reason == FT_REASON(SKB_DROP_REASON_NOT_SPECIFIED) && ft_in_neigh_fail(location))
+		return FT_DROP_NEIGH_FAILED;
 	if (reason == FT_REASON(SKB_DROP_REASON_NEIGH_FAILED))
 		return FT_DROP_NEIGH_FAILED;
 	if (reason == FT_REASON(SKB_DROP_REASON_NEIGH_QUEUEFULL))

@@ -150,7 +150,7 @@ int BPF_PROG(ft_neigh_timer_handler, struct neighbour *n)
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(ft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	__u8 why = ft_drop_reason_of(reason);
+	__u8 why = ft_drop_reason_of(reason, (__u64)location);
 
 	if (why)
 		ft_drop(skb, why);

@@ -75,6 +75,7 @@ struct rt6_info {
 
 /* Values are placeholders: relocated to the running kernel's by name. */
 enum skb_drop_reason {
+	SKB_DROP_REASON_NOT_SPECIFIED = 2,
 	SKB_DROP_REASON_NETFILTER_DROP = 12,
 	SKB_DROP_REASON_IP_RPFILTER = 16,
 	SKB_DROP_REASON_NEIGH_CREATEFAIL = 50,
