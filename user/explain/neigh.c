@@ -68,10 +68,13 @@ static void unresolved_hint(const struct ft_iftable *itab, const struct ft_findi
 
 		FT_APPEND(flows, sizeof(flows), off, "; %llu packet%s dropped waiting for it",
 			  (unsigned long long)f->unres_drops, f->unres_drops == 1 ? "" : "s");
-		if (f->n_unres_flows)
-			FT_APPEND(flows, sizeof(flows), off, ", e.g. %s to %s port %u%s",
-				  ft_fmt_proto(x->proto, pr), ft_fmt_ip(x->family, x->dst, dst),
-				  x->dport, gw ? " (it is the gateway)" : "");
+		if (f->n_unres_flows) {
+			FT_APPEND(flows, sizeof(flows), off, ", e.g. %s to %s",
+				  ft_fmt_proto(x->proto, pr), ft_fmt_ip(x->family, x->dst, dst));
+			if (x->proto == 6 || x->proto == 17) /* TCP, UDP */
+				FT_APPEND(flows, sizeof(flows), off, " port %u", x->dport);
+			FT_APPEND(flows, sizeof(flows), off, "%s", gw ? " (it is the gateway)" : "");
+		}
 	}
 	if (!live)
 		snprintf(route, sizeof(route), " (%s)", FT_NO_FACTS);
