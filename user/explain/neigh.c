@@ -53,7 +53,7 @@ static void flux_hint(const struct ft_iftable *itab, const struct ft_finding *f,
 static void unresolved_hint(const struct ft_iftable *itab, const struct ft_finding *f,
 			    bool live, const char *ip, char *buf, size_t len)
 {
-	char ifs[160], flows[300], route[260], dst[FT_IP_STRLEN], pr[8];
+	char ifs[160], flows[300], route[260], dst[FT_IP_STRLEN], pr[8], asked[80];
 	const struct ft_unres_flow *gw = NULL;
 	size_t off = 0;
 	double secs = f->last_ns > f->first_ns ? (double)(f->last_ns - f->first_ns) / FT_NSEC : 0;
@@ -89,12 +89,16 @@ static void unresolved_hint(const struct ft_iftable *itab, const struct ft_findi
 		ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
 		snprintf(route, sizeof(route), " (this host reaches it via \"%s\")", rt.text);
 	}
+	if (f->requests)
+		snprintf(asked, sizeof(asked), "%u request%s unanswered over %.1f s", f->requests,
+			 f->requests == 1 ? "" : "s", secs);
+	else
+		snprintf(asked, sizeof(asked), "no request of this host seen on a traced interface");
 	snprintf(buf, len,
-		 "%s on %s never answered %s: %u request%s unanswered over %.1f s%s%s; "
+		 "%s on %s never answered %s: %s%s%s; "
 		 "check that %s is up and on this segment (the same VLAN as %s), that it "
 		 "does not filter %s (its arp_ignore/arp_filter or firewall), and that %s%s.",
-		 ip, ifs, f->family == FT_FAMILY_IPV6 ? "neighbour solicitation" : "ARP",
-		 f->requests, f->requests == 1 ? "" : "s", secs,
+		 ip, ifs, f->family == FT_FAMILY_IPV6 ? "neighbour solicitation" : "ARP", asked,
 		 f->neigh_failed ? ", the entry went FAILED" : "", flows, ip, ifs,
 		 f->family == FT_FAMILY_IPV6 ? "NDP" : "ARP",
 		 gw ? "the route's gateway is right" : "a route using it as gateway is right", route);
