@@ -169,10 +169,17 @@ int BPF_PROG(ft_neigh_update_done, struct neighbour *n)
 	return 0;
 }
 
+SEC("raw_tp/neigh_timer_handler")
+int BPF_PROG(ft_neigh_timer_handler, struct neighbour *n)
+{
+	ft_neigh_timer(n);
+	return 0;
+}
+
 SEC("raw_tp/kfree_skb")
 int BPF_PROG(ft_kfree_skb, struct sk_buff *skb, void *location, int reason)
 {
-	__u8 why = ft_drop_reason_of(reason);
+	__u8 why = ft_drop_reason_of(reason, (__u64)location);
 
 	if (why)
 		ft_drop(skb, why);

@@ -52,7 +52,7 @@ __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 	struct ft_arp_key key = { .ifindex = ifindex, .hook = hook };
 	struct ft_arp_seen *seen;
 	struct ft_arp_event *e;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), window;
 	__u32 folded = 0;
 
 	if (!p)
@@ -65,9 +65,16 @@ __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 	__builtin_memcpy(key.target_ip, ai->target_ip, 16);
 	__builtin_memcpy(key.sender_mac, ai->sender_mac, 6);
 
+	/* This host's own requests come from its neighbour state machine, at
+	 * most one per retransmit time (1 s by default) per address: folded
+	 * only when faster than that, so every unanswered request is seen. */
+	window = ft_arp_window_ns;
+	if (hook == FT_HOOK_TC_EGRESS && !(ai->flags & (FT_ARP_GRATUITOUS | FT_ARP_PROBE)) &&
+	    (ai->op == FT_ARP_REQUEST || ai->op == FT_NDP_NS))
+		window >>= 2;
 	seen = bpf_map_lookup_elem(&ft_arp_dedup, &key);
 	if (seen) {
-		if (now - seen->last_ns < ft_arp_window_ns) {
+		if (now - seen->last_ns < window) {
 			seen->folded++;
 			ft_count(FT_CNT_ARP_FOLDED);
 			return 0;
@@ -176,7 +183,8 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 		return;
 	e->type = FT_REC_NEIGH;
 	e->family = family == 2 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
-	e->pad[0] = e->pad[1] = 0;
+	e->flags = 0;
+	e->pad = 0;
 	e->ifindex = BPF_CORE_READ(n, dev, ifindex);
 	e->ts_ns = bpf_ktime_get_ns();
 	__builtin_memset(e->ip, 0, 16);
@@ -186,6 +194,43 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 	__builtin_memcpy(e->new_mac, ha, 6);
 	e->old_state = b->nud_state;
 	e->new_state = state;
+	ft_event_submit(e);
+}
+
+#define FT_NUD_INCOMPLETE 0x01
+#define FT_NUD_FAILED 0x20
+
+/* Resolution giving up does not go through neigh_update: the neighbour
+ * timer sets NUD_FAILED itself after its last unanswered probe. The
+ * timer's tracepoint fires after each run; report the run that left the
+ * entry FAILED (the timer is not re-armed then, so once per failure). */
+static __always_inline void ft_neigh_timer(struct neighbour *n)
+{
+	struct ft_neigh_event *e;
+	int family;
+
+	if (BPF_CORE_READ(n, nud_state) != FT_NUD_FAILED || !ft_neigh_in_netns(n))
+		return;
+	family = BPF_CORE_READ(n, tbl, family);
+	if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */)
+		return;
+	e = ft_event_reserve(sizeof(*e));
+	if (!e)
+		return;
+	e->type = FT_REC_NEIGH;
+	e->family = family == 2 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
+	e->flags = FT_NEIGH_BY_TIMER;
+	e->pad = 0;
+	e->ifindex = BPF_CORE_READ(n, dev, ifindex);
+	e->ts_ns = bpf_ktime_get_ns();
+	__builtin_memset(e->ip, 0, 16);
+	bpf_probe_read_kernel(e->ip, family == 2 ? 4 : 16,
+			      (void *)n + bpf_core_field_offset(struct neighbour, primary_key));
+	/* The address it had, if any (a PROBE that failed keeps it). */
+	bpf_probe_read_kernel(e->old_mac, 6, &n->ha);
+	__builtin_memcpy(e->new_mac, e->old_mac, 6);
+	e->old_state = FT_NUD_INCOMPLETE;
+	e->new_state = FT_NUD_FAILED;
 	ft_event_submit(e);
 }
 

@@ -10,6 +10,7 @@
 
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include <linux/in6.h>
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
@@ -46,14 +47,41 @@ struct sk_buff {
 	struct net_device *dev;
 	unsigned char *head;
 	__u16 network_header;
+	unsigned long _skb_refdst;	/* struct dst_entry *, bit 0: no reference */
+};
+
+/* A route as an skb carries it: the IPv4 and IPv6 routes start with their
+ * struct dst_entry, so the skb's dst pointer is the route. */
+struct dst_entry {
+	struct net_device *dev;
+};
+
+struct rtable {
+	struct dst_entry dst;
+	__u8 rt_gw_family;	/* 0: on-link, AF_INET or AF_INET6 (RFC 5549) */
+	union {
+		__be32 rt_gw4;
+		struct in6_addr rt_gw6;
+	};
+};
+
+struct rt6_info {
+	struct dst_entry dst;
+	struct in6_addr rt6i_gateway;
+	__u32 rt6i_flags;	/* RTF_* */
 };
 
 #pragma clang attribute pop
 
 /* Values are placeholders: relocated to the running kernel's by name. */
 enum skb_drop_reason {
+	SKB_DROP_REASON_NOT_SPECIFIED = 2,
 	SKB_DROP_REASON_NETFILTER_DROP = 12,
 	SKB_DROP_REASON_IP_RPFILTER = 16,
+	SKB_DROP_REASON_NEIGH_CREATEFAIL = 50,
+	SKB_DROP_REASON_NEIGH_FAILED = 51,
+	SKB_DROP_REASON_NEIGH_QUEUEFULL = 52,
+	SKB_DROP_REASON_NEIGH_DEAD = 53,
 };
 
 #endif /* FLUXTRACE_VMLINUX_H */

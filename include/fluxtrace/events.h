@@ -14,7 +14,11 @@
 #ifndef FLUXTRACE_EVENTS_H
 #define FLUXTRACE_EVENTS_H
 
-#define FT_ABI_VERSION 1
+#define FT_ABI_VERSION 2
+/* The oldest record ABI a reader still accepts: version 2 only added
+ * FT_REC_NEIGH_DROP and ft_neigh_event.flags (a zero pad byte in 1), so a
+ * version 1 trace reads as a version 2 one. */
+#define FT_ABI_OLDEST 1
 
 /* Record type tags. */
 enum ft_rec_type {
@@ -26,6 +30,8 @@ enum ft_rec_type {
 	FT_REC_ARP = 5,		/* ARP or NDP packet on the wire */
 	FT_REC_NEIGH = 6,	/* neighbour table entry changed */
 	FT_REC_DROP = 7,	/* the kernel dropped a tracked flow's packet */
+	FT_REC_NEIGH_DROP = 8,	/* the kernel dropped a packet waiting for a
+				 * neighbour (ARP/NDP) that did not resolve */
 	FT_REC_USER_FIRST = 64,
 	FT_REC_IFACE = 64,	/* interface table entry (user space) */
 	FT_REC_FLOW_STATS = 65,	/* flow counters read from the map (user space) */
@@ -161,11 +167,18 @@ struct ft_arp_event {
 	__u32 repeats;		/* identical packets folded into this one */
 };
 
+/* ft_neigh_event.flags */
+#define FT_NEIGH_BY_TIMER 0x01	/* resolution gave up (neighbour timer): the
+				 * entry went FAILED; old_state is the state
+				 * it failed from as far as known (INCOMPLETE
+				 * or PROBE) */
+
 /* FT_REC_NEIGH: a neighbour entry whose address or state changed. */
 struct ft_neigh_event {
 	__u8 type;
 	__u8 family;		/* enum ft_family */
-	__u8 pad[2];
+	__u8 flags;		/* FT_NEIGH_*; 0 in traces written before it */
+	__u8 pad;
 	__u32 ifindex;
 	__u64 ts_ns;
 	__u8 ip[16];
@@ -179,7 +192,15 @@ struct ft_neigh_event {
 enum ft_drop_reason {
 	FT_DROP_RPFILTER = 1,	/* reverse-path filter (rp_filter) */
 	FT_DROP_NETFILTER = 2,	/* a netfilter rule or conntrack (e.g. ctstate INVALID) */
+	/* FT_REC_NEIGH_DROP only: the packet waited for its next hop's
+	 * link-layer address, which never came (SKB_DROP_REASON_NEIGH_*). */
+	FT_DROP_NEIGH_FAILED = 3,	/* resolution failed (NEIGH_FAILED) */
+	FT_DROP_NEIGH_QUEUEFULL = 4,	/* the unresolved entry's queue was full */
+	FT_DROP_NEIGH_CREATEFAIL = 5,	/* no neighbour entry could be made */
+	FT_DROP_NEIGH_DEAD = 6,		/* the entry was being destroyed */
 };
+
+#define FT_DROP_IS_NEIGH(r) ((r) >= FT_DROP_NEIGH_FAILED && (r) <= FT_DROP_NEIGH_DEAD)
 
 /* FT_REC_DROP: the first drop of each reason per flow. */
 struct ft_drop_event {
@@ -190,6 +211,26 @@ struct ft_drop_event {
 	__u32 ifindex;		/* the device the packet was on */
 	__u64 ts_ns;
 	struct ft_flow_key key;
+};
+
+/*
+ * FT_REC_NEIGH_DROP: packets the stack dropped before any interface saw
+ * them, because their next hop never resolved; the flow need not be
+ * tracked (it usually is not: nothing reached tc egress). Reported on the
+ * first drop of a (flow, reason) and then at most once per ARP folding
+ * window, count holding the drops since the last report.
+ */
+struct ft_neigh_drop_event {
+	__u8 type;
+	__u8 reason;		/* enum ft_drop_reason, FT_DROP_NEIGH_* */
+	__u8 side;		/* side of key that sent the dropped packet */
+	__u8 nh_family;		/* enum ft_family of nexthop; 0: not known */
+	__u32 ifindex;		/* the output device (0: none yet) */
+	__u64 ts_ns;
+	struct ft_flow_key key;
+	__u8 nexthop[16];	/* the route's gateway, or the destination on-link */
+	__u32 count;		/* drops folded into this record, >= 1 */
+	__u32 pad;
 };
 
 /* FT_REC_IFACE: one interface the tracer saw, with the hooks attached. */
@@ -305,6 +346,8 @@ static inline unsigned int ft_record_size(unsigned char type)
 		return sizeof(struct ft_neigh_event);
 	case FT_REC_DROP:
 		return sizeof(struct ft_drop_event);
+	case FT_REC_NEIGH_DROP:
+		return sizeof(struct ft_neigh_drop_event);
 	case FT_REC_IFACE:
 		return sizeof(struct ft_iface_record);
 	case FT_REC_FLOW_STATS:

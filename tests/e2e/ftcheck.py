@@ -44,7 +44,7 @@ import shlex
 import sys
 
 ASYM_KINDS = {"return_path_mismatch", "next_hop_mismatch", "one_way", "multipath"}
-FLUX_KINDS = {"local_flux", "duplicate_ip", "flip_flop", "mac_changed"}
+FLUX_KINDS = {"local_flux", "duplicate_ip", "flip_flop", "mac_changed", "unresolved_neighbor"}
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 OPS = ("!=", "~=", "!~", ">=", "<=", "=", ">", "<")
@@ -171,6 +171,19 @@ def check_schema(r):
         need_list(f, "macs", w, is_mac)
         need_list(f, "interfaces", w, is_name)
         need(f, "changes", (int, list), w)
+        if f["kind"] == "unresolved_neighbor":
+            need(f, "requests", int, w)
+            need(f, "failed", bool, w)
+            need(f, "dropped_packets", int, w)
+            for j, d in enumerate(need_list(f, "dropped_flows", w)):
+                dw = f"{w}.dropped_flows[{j}]"
+                need(d, "proto", (str, int), dw)
+                for end in ("src", "dst"):
+                    need_ip(need(d, end, dict, dw), "ip", f"{dw}.{end}")
+                    need(d[end], "port", int, f"{dw}.{end}")
+                need(d, "via_gateway", bool, dw)
+                need(d, "reason", str, dw)
+                need(d, "packets", int, dw)
         need_time(f, "first_seen", w)
         need_time(f, "last_seen", w)
         need(f, "hint", str, w)

@@ -554,10 +554,68 @@ Test(render, findings_are_bounded_per_kind)
 	cr_expect_not_null(strstr(render(R, false, &no_facts), "... and 1080 more"));
 }
 
+/* A gateway that never answered, with the flow that waited for it. */
+Test(render, unresolved_neighbor_json_and_text)
+{
+	struct ft_neigh_event n = { .type = FT_REC_NEIGH, .family = FT_FAMILY_IPV4, .ifindex = 2 };
+	struct ft_neigh_drop_event d = { .type = FT_REC_NEIGH_DROP, .ifindex = 2 };
+	const struct jv *f, *fl;
+	struct jv *doc;
+	char *t;
+
+	iface(R, 2, "eth0", "02:00:00:00:00:10");
+	n.ts_ns = T0 + 3 * SEC;
+	n.flags = FT_NEIGH_BY_TIMER;
+	n.old_state = 0x01;
+	n.new_state = 0x20;
+	inet_pton(AF_INET, "10.0.0.254", n.ip);
+	feed(R, &n, sizeof(n));
+	d.ts_ns = T0 + 3 * SEC;
+	d.reason = FT_DROP_NEIGH_FAILED;
+	d.side = FT_SIDE_A;
+	d.key.family = FT_FAMILY_IPV4;
+	d.key.proto = 6;
+	inet_pton(AF_INET, "10.0.0.2", d.key.addr_a);
+	inet_pton(AF_INET, "10.77.0.5", d.key.addr_b);
+	d.key.port_a = 40000;
+	d.key.port_b = 80;
+	d.nh_family = FT_FAMILY_IPV4;
+	inet_pton(AF_INET, "10.0.0.254", d.nexthop);
+	d.count = 2;
+	feed(R, &d, sizeof(d));
+	counters(R, T0 + 5 * SEC);
+	doc = jparse_line(render(R, true, &no_facts));
+	cr_assert_eq(jget(doc, "arp_flux")->n, 1);
+	f = jat(jget(doc, "arp_flux"), 0);
+	cr_expect_str_eq(jstr(jget(f, "kind")), "unresolved_neighbor");
+	cr_expect_str_eq(jstr(jget(f, "ip")), "10.0.0.254");
+	cr_expect_eq(jnum(jget(f, "requests")), 0);
+	cr_expect_eq(jnum(jget(f, "dropped_packets")), 2);
+	cr_assert_eq(jget(f, "dropped_flows")->n, 1);
+	fl = jat(jget(f, "dropped_flows"), 0);
+	cr_expect_str_eq(jstr(jget(fl, "proto")), "tcp");
+	cr_expect_str_eq(jstr(jget(jget(fl, "src"), "ip")), "10.0.0.2");
+	cr_expect_str_eq(jstr(jget(jget(fl, "dst"), "ip")), "10.77.0.5");
+	cr_expect_eq(jnum(jget(jget(fl, "dst"), "port")), 80);
+	cr_expect_str_eq(jstr(jget(fl, "reason")), "neigh_failed");
+	cr_expect_eq(jnum(jget(fl, "packets")), 2);
+	jfree(doc);
+	cr_expect_not_null(strstr(out_buf, "\"failed\":true"), "%s", out_buf);
+	cr_expect_not_null(strstr(out_buf, "\"via_gateway\":true"), "%s", out_buf);
+	check_columns(render(R, false, &no_facts));
+	t = unwrap(out_buf);
+	cr_expect_not_null(strstr(t, "unresolved_neighbor (1)"), "%s", t);
+	cr_expect_not_null(strstr(t, "no request of this host seen"), "%s", t);
+	cr_expect_not_null(strstr(t, "10.0.0.2:40000 > 10.77.0.5:80 via it"), "%s", t);
+}
+
 Test(render, kinds_are_named)
 {
 	cr_expect_str_eq(ft_kind_name(FT_KIND_RETURN_PATH_MISMATCH), "return_path_mismatch");
 	cr_expect_str_eq(ft_kind_name(FT_KIND_MAC_CHANGED), "mac_changed");
+	cr_expect_str_eq(ft_kind_name(FT_KIND_UNRESOLVED_NEIGHBOR), "unresolved_neighbor");
+	cr_expect_str_eq(ft_kind_report(FT_KIND_UNRESOLVED_NEIGHBOR), "arp_flux");
+	cr_expect_str_eq(ft_drop_reason_name(FT_DROP_NEIGH_QUEUEFULL), "neigh_queuefull");
 	cr_expect_null(ft_kind_name(FT_KIND_MAX));
 	cr_expect(ft_kind_is_asymmetry(FT_KIND_ONE_WAY));
 	cr_expect_not(ft_kind_is_asymmetry(FT_KIND_DUPLICATE_IP));

@@ -505,6 +505,37 @@ Test(tracefile, not_a_trace)
 HEADER_DAMAGE(bad_magic, buf[3] ^= 1, 0, "bad magic")
 HEADER_DAMAGE(bad_version, buf[8] = 2, 8, "unsupported format version 2")
 HEADER_DAMAGE(bad_abi, buf[10] = 9, 10, "unsupported record ABI version 9")
+HEADER_DAMAGE(abi_zero, (buf[10] = 0, fix_header_crc(buf)), 10,
+	      "unsupported record ABI version 0")
+
+/* Record ABI 1 (before FT_REC_NEIGH_DROP) is a subset of 2: still read. */
+Test(tracefile, older_abi_read)
+{
+	struct ft_trace_reader *r;
+	struct ft_trace_meta got;
+	unsigned char *buf;
+	const void *rec;
+	char err[256];
+	size_t len;
+	unsigned int n = 0;
+	int st;
+
+	write_trace(path, 100);
+	buf = slurp(path, &len);
+	buf[10] = 1;
+	buf[11] = 0;
+	fix_header_crc(buf);
+	spit(path, buf, len);
+	free(buf);
+	r = ft_trace_open(path, &got, err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	while ((st = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD)
+		n++;
+	cr_expect_eq(st, FT_TRACE_END, "%s", ft_trace_error(r));
+	cr_expect_eq(n, 100 + got.n_ifaces);
+	ft_trace_close_reader(r);
+}
+
 HEADER_DAMAGE(header_checksum, buf[20] ^= 0x40, hdr_len() - 4, "header checksum mismatch")
 HEADER_DAMAGE(header_length_huge, put32(buf + 12, 0xfffffff0u), 12, "bad header length")
 HEADER_DAMAGE(header_length_small, put32(buf + 12, 10), 12, "bad header length")

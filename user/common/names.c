@@ -46,6 +46,7 @@ const char *ft_kind_name(unsigned int kind)
 		[FT_KIND_DUPLICATE_IP] = "duplicate_ip",
 		[FT_KIND_RETURN_PATH_MISMATCH] = "return_path_mismatch",
 		[FT_KIND_FLIP_FLOP] = "flip_flop",
+		[FT_KIND_UNRESOLVED_NEIGHBOR] = "unresolved_neighbor",
 		[FT_KIND_ONE_WAY] = "one_way",
 		[FT_KIND_LOCAL_FLUX] = "local_flux",
 		[FT_KIND_NEXT_HOP_MISMATCH] = "next_hop_mismatch",
@@ -103,6 +104,10 @@ const char *ft_drop_reason_name(unsigned int reason)
 	static const char *const names[] = {
 		[FT_DROP_RPFILTER] = "rp_filter",
 		[FT_DROP_NETFILTER] = "netfilter",
+		[FT_DROP_NEIGH_FAILED] = "neigh_failed",
+		[FT_DROP_NEIGH_QUEUEFULL] = "neigh_queuefull",
+		[FT_DROP_NEIGH_CREATEFAIL] = "neigh_createfail",
+		[FT_DROP_NEIGH_DEAD] = "neigh_dead",
 	};
 
 	return NAME_OF(names, reason, "other");

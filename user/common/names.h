@@ -15,6 +15,7 @@ enum ft_finding_kind {
 	FT_KIND_DUPLICATE_IP,
 	FT_KIND_RETURN_PATH_MISMATCH,
 	FT_KIND_FLIP_FLOP,
+	FT_KIND_UNRESOLVED_NEIGHBOR,
 	FT_KIND_ONE_WAY,
 	FT_KIND_LOCAL_FLUX,
 	FT_KIND_NEXT_HOP_MISMATCH,
@@ -64,7 +65,7 @@ bool ft_kind_is_asymmetry(unsigned int kind);
 const char *ft_kind_report(unsigned int kind);
 const char *ft_class_name(unsigned int cls);
 const char *ft_oneway_reason_name(unsigned int reason);
-/* enum ft_drop_reason: "rp_filter", "netfilter". */
+/* enum ft_drop_reason: "rp_filter", "netfilter", "neigh_failed", ... */
 const char *ft_drop_reason_name(unsigned int reason);
 /* enum ft_dup_verdict: "one_host", "several". */
 const char *ft_owners_name(unsigned int verdict);

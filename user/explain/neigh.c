@@ -124,6 +124,62 @@ static void dup_hint(const struct ft_finding *f, const char *ip, const char *mac
 		 ip, macs, why, tail);
 }
 
+/* A next hop that never answered ARP/NDP: what broke, and what to check
+ * on it (up, on this segment, filtering ARP) and on the route to it. */
+static void unresolved_hint(const struct ft_iftable *itab, const struct ft_finding *f,
+			    bool live, const char *ip, char *buf, size_t len)
+{
+	char ifs[160], flows[300], route[260], dst[FT_IP_STRLEN], pr[8], asked[80];
+	const struct ft_unres_flow *gw = NULL;
+	size_t off = 0;
+	double secs = f->last_ns > f->first_ns ? (double)(f->last_ns - f->first_ns) / FT_NSEC : 0;
+
+	ft_iflist_str(itab, &f->ifaces, ifs, sizeof(ifs));
+	flows[0] = 0;
+	for (int i = 0; i < f->n_unres_flows; i++)
+		if (f->unres_flows[i].via_gateway && !gw)
+			gw = &f->unres_flows[i];
+	if (f->unres_drops) {
+		const struct ft_unres_flow *x = gw ? gw : &f->unres_flows[0];
+
+		FT_APPEND(flows, sizeof(flows), off, "; %llu packet%s dropped waiting for it",
+			  (unsigned long long)f->unres_drops, f->unres_drops == 1 ? "" : "s");
+		if (f->n_unres_flows) {
+			FT_APPEND(flows, sizeof(flows), off, ", e.g. %s to %s",
+				  ft_fmt_proto(x->proto, pr), ft_fmt_ip(x->family, x->dst, dst));
+			if (x->proto == 6 || x->proto == 17) /* TCP, UDP */
+				FT_APPEND(flows, sizeof(flows), off, " port %u", x->dport);
+			FT_APPEND(flows, sizeof(flows), off, "%s", gw ? " (it is the gateway)" : "");
+		}
+	}
+	if (!live)
+		snprintf(route, sizeof(route), " (%s)", FT_NO_FACTS);
+	else if (gw) {
+		struct ft_route rt;
+
+		ft_hostfacts_route(gw->family, gw->dst, NULL, 0, &rt);
+		snprintf(route, sizeof(route), " (this host routes %s via \"%s\")", dst, rt.text);
+	} else {
+		struct ft_route rt;
+
+		ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
+		snprintf(route, sizeof(route), " (this host reaches it via \"%s\")", rt.text);
+	}
+	if (f->requests)
+		snprintf(asked, sizeof(asked), "%u request%s unanswered over %.1f s", f->requests,
+			 f->requests == 1 ? "" : "s", secs);
+	else
+		snprintf(asked, sizeof(asked), "no request of this host seen on a traced interface");
+	snprintf(buf, len,
+		 "%s on %s never answered %s: %s%s%s; "
+		 "check that %s is up and on this segment (the same VLAN as %s), that it "
+		 "does not filter %s (its arp_ignore/arp_filter or firewall), and that %s%s.",
+		 ip, ifs, f->family == FT_FAMILY_IPV6 ? "neighbour solicitation" : "ARP", asked,
+		 f->neigh_failed ? ", the entry went FAILED" : "", flows, ip, ifs,
+		 f->family == FT_FAMILY_IPV6 ? "NDP" : "ARP",
+		 gw ? "the route's gateway is right" : "a route using it as gateway is right", route);
+}
+
 void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
 		   bool live, char *buf, size_t len)
 {
@@ -160,6 +216,9 @@ void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
 		return;
 	}
 	switch (f->kind) {
+	case FT_KIND_UNRESOLVED_NEIGHBOR:
+		unresolved_hint(itab, f, live, ip, buf, len);
+		return;
 	case FT_KIND_LOCAL_FLUX:
 		flux_hint(itab, f, live, ip, buf, len);
 		return;

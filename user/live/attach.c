@@ -325,6 +325,12 @@ int ft_attach_tracepoints(struct fluxtrace_bpf *skel)
 		skel->progs.ft_neigh_update_done, "neigh_update_done");
 	if (!skel->links.ft_neigh_update_done)
 		return -errno;
+	/* Resolution that gives up (an unresolved next hop). */
+	skel->links.ft_neigh_timer_handler = bpf_program__attach_raw_tracepoint(
+		skel->progs.ft_neigh_timer_handler, "neigh_timer_handler");
+	if (!skel->links.ft_neigh_timer_handler)
+		pr_info("not tracing failed resolution (neigh_timer_handler): %s\n",
+			strerror(errno));
 	/* Drops explain one-way flows but are not essential. */
 	skel->links.ft_kfree_skb =
 		bpf_program__attach_raw_tracepoint(skel->progs.ft_kfree_skb, "kfree_skb");
@@ -338,6 +344,8 @@ void ft_detach_tracepoints(struct fluxtrace_bpf *skel)
 	bpf_link__destroy(skel->links.ft_neigh_update);
 	bpf_link__destroy(skel->links.ft_neigh_update_done);
 	bpf_link__destroy(skel->links.ft_kfree_skb);
+	bpf_link__destroy(skel->links.ft_neigh_timer_handler);
+	skel->links.ft_neigh_timer_handler = NULL;
 	skel->links.ft_neigh_update = skel->links.ft_neigh_update_done = NULL;
 	skel->links.ft_kfree_skb = NULL;
 }

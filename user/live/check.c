@@ -189,8 +189,13 @@ int ft_check(void)
 				       ft_feat_tracepoint(vmlinux, "neigh_update_done")
 			       ? "ok (raw tracepoints, no tracefs needed)"
 			       : "MISSING (no neighbour-table events; wire ARP still traced)");
+		printf("neigh failures:    %s\n",
+		       ft_feat_tracepoint(vmlinux, "neigh_timer_handler")
+			       ? "ok (neigh_timer_handler: entries that go FAILED)"
+			       : "missing (failed resolution seen on the wire only)");
 		printf("drop tracepoint:   %s\n", ft_feat_tracepoint(vmlinux, "kfree_skb")
-						      ? "ok (skb:kfree_skb: rp_filter, netfilter drops)"
+						      ? "ok (skb:kfree_skb: rp_filter, netfilter, "
+							"neighbour drops)"
 						      : "missing (drops not explained)");
 		btf__free(vmlinux);
 	}

@@ -95,6 +95,18 @@ static inline __u8 ft_oneway_drop_reason(unsigned int reason, bool *request)
 	return 0;
 }
 
+/* unresolved_neighbor: one flow whose packets the stack dropped while
+ * they waited for the neighbour (they never reached an interface). */
+#define FT_UNRES_FLOWS 4
+struct ft_unres_flow {
+	__u8 family, proto;
+	__u8 reason;		/* enum ft_drop_reason, FT_DROP_NEIGH_*: the first seen */
+	__u8 via_gateway;	/* 1: the neighbour is the route's gateway, not dst */
+	__u8 src[16], dst[16];
+	__u16 sport, dport;
+	__u32 drops;
+};
+
 /* ft_finding.mac_evidence: what the wire showed about a duplicate_ip's
  * MACs (names in common/names.c, "evidence" in JSON). Only SHARED_IPS
  * speaks for one host; SAME_OUI and LOCAL_ADMIN describe the MACs and
@@ -146,6 +158,13 @@ struct ft_finding {
 	 * unsolicited NA or reply), and MACs that used it as the sender of
 	 * their own requests. */
 	struct ft_maclist announced_by, used_by;
+	/* unresolved_neighbor (ip, ifaces, first_ns/last_ns above) */
+	__u32 requests;		/* ARP requests / NS sent without an answer */
+	__u8 neigh_failed;	/* the entry went FAILED (resolution gave up) */
+	__u8 n_unres_flows;
+	__u32 unres_flows_total; /* distinct flows with packets dropped */
+	__u64 unres_drops;	/* packets dropped waiting for it (at least) */
+	struct ft_unres_flow unres_flows[FT_UNRES_FLOWS];
 };
 
 /* Findings sorted worst first: by kind, alarms before look-alikes, then

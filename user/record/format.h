@@ -45,6 +45,7 @@ _Static_assert(sizeof(struct ft_iface_record) == 48, "ABI change: bump FT_ABI_VE
 _Static_assert(sizeof(struct ft_flow_stats_record) == 168, "ABI change: bump FT_ABI_VERSION");
 _Static_assert(sizeof(struct ft_counters_record) == 224, "ABI change: bump FT_ABI_VERSION");
 _Static_assert(sizeof(struct ft_drop_event) == 56, "ABI change: bump FT_ABI_VERSION");
+_Static_assert(sizeof(struct ft_neigh_drop_event) == 80, "ABI change: bump FT_ABI_VERSION");
 _Static_assert(FT_CNT_MAX <= FT_CNT_SLOTS, "more counters than the record holds");
 
 #define FT_TRACE_MAGIC "FLUXTRC\n"

@@ -110,10 +110,10 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 		return fail(r, FT_TRACE_ERROR, OFF_VERSION,
 			    "unsupported format version %u (this fluxtrace reads version %u)",
 			    ft_get_le16(h + OFF_VERSION), FT_TRACE_VERSION);
-	if (ft_get_le16(h + OFF_ABI) != FT_ABI_VERSION)
+	if (ft_get_le16(h + OFF_ABI) < FT_ABI_OLDEST || ft_get_le16(h + OFF_ABI) > FT_ABI_VERSION)
 		return fail(r, FT_TRACE_ERROR, OFF_ABI,
-			    "unsupported record ABI version %u (this fluxtrace reads version %u)",
-			    ft_get_le16(h + OFF_ABI), FT_ABI_VERSION);
+			    "unsupported record ABI version %u (this fluxtrace reads versions %u..%u)",
+			    ft_get_le16(h + OFF_ABI), FT_ABI_OLDEST, FT_ABI_VERSION);
 	hdr_len = ft_get_le32(h + OFF_HDR_LEN);
 	if (hdr_len < HDR_LEN(0) || hdr_len > HDR_LEN(FT_TRACE_MAX_IFACES) ||
 	    (hdr_len - HDR_LEN(0)) % sizeof(struct ft_iface_record))

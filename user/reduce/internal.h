@@ -112,6 +112,26 @@ struct ft_ipclaim {
 	} askers[FT_IP_ASKERS];
 };
 
+/* Unanswered requests that make a neighbour unresolved without a FAILED
+ * entry seen: the kernel's default for a first resolution (mcast_solicit,
+ * ndisc_notify's MAX_MULTICAST_SOLICIT) is 3 before it gives up. */
+#define FT_UNRES_MIN_REQUESTS 3
+
+/* The current resolution episode of a neighbour: from the first request
+ * after the last answer. An answer (reply, NA, the address using itself,
+ * an entry with an address) ends it. */
+struct ft_unres {
+	__u32 requests;		/* this host's requests, folded repeats included */
+	__u8 failed;		/* the entry went FAILED */
+	__u8 active;		/* requests or drops since the last answer */
+	__u8 n_flows;
+	__u8 pad;
+	__u32 flows_total;
+	__u64 drops;
+	__u64 first_ns, last_ns;
+	struct ft_unres_flow flows[FT_UNRES_FLOWS];
+};
+
 struct ft_neighst {
 	struct ft_slot slot;
 	struct ft_ip_key key;
@@ -122,6 +142,7 @@ struct ft_neighst {
 	__u32 flips;		/* replaced by a MAC it had before */
 	__u64 first_ns, last_ns;
 	__u8 hist[FT_NEIGH_HISTORY][6];
+	struct ft_unres unres;
 };
 
 struct ft_reducer {
@@ -169,6 +190,7 @@ int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs);
 int ft_neigh_init(struct ft_reducer *r);
 int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e);
 int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e);
+int ft_neigh_feed_drop(struct ft_reducer *r, const struct ft_neigh_drop_event *e);
 int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs);
 
 #endif /* FLUXTRACE_REDUCE_INTERNAL_H */

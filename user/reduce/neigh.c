@@ -29,7 +29,7 @@ static bool neigh_evictable(void *ctx, const void *entry)
 {
 	const struct ft_neighst *n = entry;
 
-	return !n->changes;
+	return !n->changes && !n->unres.active;
 }
 
 int ft_neigh_init(struct ft_reducer *r)
@@ -131,6 +131,124 @@ static bool reply_unsolicited(struct ft_reducer *r, const struct ft_ipclaim *c,
 	return false;
 }
 
+/* ---- unresolved neighbours ---- */
+
+#define NUD_FAILED 0x20
+#define NUD_VALID 0xde	/* PERMANENT NOARP REACHABLE PROBE STALE DELAY */
+
+static struct ft_neighst *neigh_get(struct ft_reducer *r, __u8 family, __u32 ifindex,
+				    const __u8 *ip, __u64 ts)
+{
+	struct ft_ip_key key;
+	struct ft_neighst *n;
+	bool fresh;
+
+	ip_key(&key, family, ifindex, ip);
+	n = ft_table_get(&r->neighs, &key, &fresh);
+	if (n && fresh)
+		n->first_ns = ts;
+	return n;
+}
+
+/* Something of this episode: the first one opens it. */
+static void unres_touch(struct ft_unres *u, __u64 ts)
+{
+	if (!u->active) {
+		memset(u, 0, sizeof(*u));
+		u->active = 1;
+		u->first_ns = ts;
+	}
+	if (ts < u->first_ns)
+		u->first_ns = ts;
+	if (ts > u->last_ns)
+		u->last_ns = ts;
+}
+
+/* The address answered: whatever went unanswered before resolved. */
+static void unres_answered(struct ft_reducer *r, __u8 family, __u32 ifindex, const __u8 *ip)
+{
+	struct ft_ip_key key;
+	struct ft_neighst *n;
+
+	ip_key(&key, family, ifindex, ip);
+	n = ft_table_find(&r->neighs, &key);
+	if (n)
+		memset(&n->unres, 0, sizeof(n->unres));
+}
+
+/* This host asking for an address (its own ARP request or NS at egress,
+ * not a probe or an announcement), or the address answering for itself
+ * on the wire (reply, NA, or a request it sends: it is up and here). */
+static int unres_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
+{
+	bool request = e->op == FT_ARP_REQUEST || e->op == FT_NDP_NS;
+	struct ft_neighst *n;
+
+	if (e->flags & (FT_ARP_PROBE | FT_ARP_GRATUITOUS)) {
+		/* An announcement by the address itself is an answer too. */
+		if ((e->flags & FT_ARP_GRATUITOUS) && e->hook != FT_HOOK_TC_EGRESS)
+			unres_answered(r, e->family, e->ifindex,
+				       e->op == FT_NDP_NA ? e->target_ip : e->sender_ip);
+		return 0;
+	}
+	if (e->hook == FT_HOOK_TC_EGRESS) {
+		if (!request || !ft_mac_is_local(r, e->eth_src) || ip_is_zero(e->target_ip, e->family))
+			return 0;
+		n = neigh_get(r, e->family, e->ifindex, e->target_ip, e->ts_ns);
+		if (!n)
+			return -ENOMEM;
+		unres_touch(&n->unres, e->ts_ns);
+		n->unres.requests += 1 + e->repeats;
+		return 0;
+	}
+	unres_answered(r, e->family, e->ifindex,
+		       e->op == FT_NDP_NA ? e->target_ip : e->sender_ip);
+	return 0;
+}
+
+int ft_neigh_feed_drop(struct ft_reducer *r, const struct ft_neigh_drop_event *e)
+{
+	const struct ft_flow_key *k = &e->key;
+	bool a = e->side == FT_SIDE_A;
+	const __u8 *src = a ? k->addr_a : k->addr_b, *dst = a ? k->addr_b : k->addr_a;
+	__u8 nh_family = e->nh_family ? e->nh_family : k->family;
+	const __u8 *nh = e->nh_family ? e->nexthop : dst;
+	size_t ipl = k->family == FT_FAMILY_IPV6 ? 16 : 4;
+	__u16 sport = a ? k->port_a : k->port_b, dport = a ? k->port_b : k->port_a;
+	struct ft_unres_flow *fl = NULL;
+	struct ft_neighst *n;
+
+	if ((nh_family != FT_FAMILY_IPV4 && nh_family != FT_FAMILY_IPV6) ||
+	    (k->family != FT_FAMILY_IPV4 && k->family != FT_FAMILY_IPV6))
+		return 0;
+	n = neigh_get(r, nh_family, e->ifindex, nh, e->ts_ns);
+	if (!n)
+		return -ENOMEM;
+	unres_touch(&n->unres, e->ts_ns);
+	n->unres.drops += e->count;
+	for (int i = 0; i < n->unres.n_flows; i++) {
+		struct ft_unres_flow *f = &n->unres.flows[i];
+
+		if (f->proto == k->proto && f->sport == sport && f->dport == dport &&
+		    !memcmp(f->src, src, ipl) && !memcmp(f->dst, dst, ipl))
+			fl = f;
+	}
+	if (!fl && n->unres.n_flows < FT_UNRES_FLOWS) {
+		fl = &n->unres.flows[n->unres.n_flows++];
+		fl->family = k->family;
+		fl->proto = k->proto;
+		fl->reason = e->reason;
+		memcpy(fl->src, src, ipl);
+		memcpy(fl->dst, dst, ipl);
+		fl->sport = sport;
+		fl->dport = dport;
+		fl->via_gateway = nh_family != k->family || memcmp(nh, dst, ipl);
+	}
+	if (fl)
+		fl->drops += e->count;
+	return 0;
+}
+
 int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 {
 	bool grat = e->flags & FT_ARP_GRATUITOUS, fresh, egress = e->hook == FT_HOOK_TC_EGRESS;
@@ -146,6 +264,9 @@ int ft_neigh_feed_arp(struct ft_reducer *r, const struct ft_arp_event *e)
 		if (err)
 			return err;
 	}
+	if ((e->family == FT_FAMILY_IPV4 || e->family == FT_FAMILY_IPV6) &&
+	    unres_feed_arp(r, e))
+		return -ENOMEM;
 	if ((e->flags & FT_ARP_PROBE) ||
 	    (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6))
 		return 0;
@@ -266,6 +387,21 @@ int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e)
 	struct ft_ip_key key;
 	bool fresh;
 
+	if (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6)
+		return 0;
+	/* Resolution gave up: the episode ends FAILED. A failing entry says
+	 * nothing about who owns the address. */
+	if (e->new_state == NUD_FAILED) {
+		n = neigh_get(r, e->family, e->ifindex, e->ip, e->ts_ns);
+		if (!n)
+			return -ENOMEM;
+		unres_touch(&n->unres, e->ts_ns);
+		n->unres.failed = 1;
+		return 0;
+	}
+	/* An entry with an address: resolved. */
+	if ((e->new_state & NUD_VALID) && !ft_mac_is_zero(e->new_mac))
+		unres_answered(r, e->family, e->ifindex, e->ip);
 	/* Entries being resolved or failing have no address yet. */
 	if (ft_mac_is_zero(e->new_mac) ||
 	    (e->family != FT_FAMILY_IPV4 && e->family != FT_FAMILY_IPV6))
@@ -590,6 +726,50 @@ static int neigh_finding(struct ft_reducer *r, const struct proxy_index *px,
 	return 0;
 }
 
+/* A neighbour this host asked for that never answered: FAILED, or at
+ * least FT_UNRES_MIN_REQUESTS requests, or packets dropped waiting for it,
+ * with no answer since. One finding per address: an entry seen on a
+ * bridge and its port is one neighbour. */
+static int unres_finding(struct ft_reducer *r, const struct ft_neighst *n,
+			 struct ft_findings *fs)
+{
+	const struct ft_unres *u = &n->unres;
+	struct ft_finding *x = NULL;
+
+	if (!u->active || !(u->failed || u->requests >= FT_UNRES_MIN_REQUESTS || u->drops))
+		return 0;
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->v[i].kind == FT_KIND_UNRESOLVED_NEIGHBOR &&
+		    fs->v[i].family == n->key.family && !memcmp(fs->v[i].ip, n->key.ip, 16))
+			x = &fs->v[i];
+	if (!x) {
+		x = ft_findings_add(fs);
+		if (!x)
+			return -ENOMEM;
+		x->kind = FT_KIND_UNRESOLVED_NEIGHBOR;
+		x->family = n->key.family;
+		memcpy(x->ip, n->key.ip, 16);
+		x->first_ns = u->first_ns;
+		x->cls = ft_allowed_ip(&r->allow, x->family, x->ip) ? FT_CLASS_ALLOWED
+								   : FT_CLASS_NONE;
+	}
+	ft_iflist_add(&x->ifaces, n->key.ifindex);
+	if (u->first_ns < x->first_ns)
+		x->first_ns = u->first_ns;
+	if (u->last_ns > x->last_ns)
+		x->last_ns = u->last_ns;
+	if (u->requests > x->requests)
+		x->requests = u->requests;
+	x->neigh_failed |= u->failed;
+	if (u->drops > x->unres_drops) {
+		x->unres_drops = u->drops;
+		x->n_unres_flows = u->n_flows;
+		memcpy(x->unres_flows, u->flows, sizeof(u->flows));
+	}
+	x->weight = x->requests + x->unres_drops;
+	return 0;
+}
+
 int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 {
 	struct proxy_index px;
@@ -607,6 +787,8 @@ int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 
 		if (n)
 			err = neigh_finding(r, &px, n, fs);
+		if (n && !err)
+			err = unres_finding(r, n, fs);
 		ft_findings_checkpoint(fs);
 	}
 	free(px.mac);

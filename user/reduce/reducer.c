@@ -134,6 +134,7 @@ union ft_any_record {
 	struct ft_arp_event arp;
 	struct ft_neigh_event neigh;
 	struct ft_drop_event drop;
+	struct ft_neigh_drop_event ndrop;
 	struct ft_iface_record iface;
 	struct ft_flow_stats_record stats;
 	struct ft_counters_record counters;
@@ -154,6 +155,8 @@ static __u64 record_ts(const union ft_any_record *u)
 		return u->neigh.ts_ns;
 	case FT_REC_DROP:
 		return u->drop.ts_ns;
+	case FT_REC_NEIGH_DROP:
+		return u->ndrop.ts_ns;
 	case FT_REC_IFACE:
 		return u->iface.ts_ns;
 	case FT_REC_FLOW_STATS:
@@ -184,6 +187,10 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len)
 		r->bad_records++;
 		return -EINVAL;
 	}
+	if (u.type == FT_REC_NEIGH_DROP && !FT_DROP_IS_NEIGH(u.ndrop.reason)) {
+		r->bad_records++;
+		return -EINVAL;
+	}
 	r->records++;
 	if (u.type < FT_REC_USER_FIRST)
 		r->events++;
@@ -211,6 +218,8 @@ int ft_reducer_feed(struct ft_reducer *r, const void *rec, size_t len)
 		return ft_neigh_feed_arp(r, &u.arp);
 	case FT_REC_NEIGH:
 		return ft_neigh_feed_neigh(r, &u.neigh);
+	case FT_REC_NEIGH_DROP:
+		return ft_neigh_feed_drop(r, &u.ndrop);
 	case FT_REC_IFACE:
 		feed_iface(r, &u.iface);
 		return 0;

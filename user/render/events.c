@@ -209,6 +209,16 @@ static void print_drop(struct ft_event_printer *p, const struct ft_drop_event *e
 		ft_drop_reason_name(e->reason));
 }
 
+static void print_neigh_drop(struct ft_event_printer *p, const struct ft_neigh_drop_event *e)
+{
+	char flow[160], nh[FT_IP_STRLEN];
+
+	print_prefix(p, e->ts_ns, "kfree_skb", e->ifindex, "out");
+	flow_str(&e->key, e->side, flow, sizeof(flow));
+	fprintf(p->out, "drop %s by %s via %s x%u\n", flow, ft_drop_reason_name(e->reason),
+		e->nh_family ? ft_fmt_ip(e->nh_family, e->nexthop, nh) : "?", e->count);
+}
+
 static void print_iface(struct ft_event_printer *p, const struct ft_iface_record *r)
 {
 	char mac[FT_MAC_STRLEN];
@@ -244,6 +254,9 @@ void ft_event_print(struct ft_event_printer *p, const void *rec, size_t len)
 		break;
 	case FT_REC_DROP:
 		print_drop(p, rec);
+		break;
+	case FT_REC_NEIGH_DROP:
+		print_neigh_drop(p, rec);
 		break;
 	case FT_REC_IFACE:
 		remember_iface(p, rec);

@@ -184,6 +184,29 @@ static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_find
 		jmacs(out, "announced_by", &f->announced_by);
 		jmacs(out, "used_by", &f->used_by);
 	}
+	if (f->kind == FT_KIND_UNRESOLVED_NEIGHBOR) {
+		fprintf(out, ",\"requests\":%u,\"failed\":%s,\"dropped_packets\":%llu",
+			f->requests, f->neigh_failed ? "true" : "false",
+			(unsigned long long)f->unres_drops);
+		fprintf(out, ",\"dropped_flows\":[");
+		for (int i = 0; i < f->n_unres_flows; i++) {
+			const struct ft_unres_flow *u = &f->unres_flows[i];
+			const char *proto = ft_fmt_proto(u->proto, buf);
+
+			fprintf(out, "%s{", i ? "," : "");
+			if (proto == buf)
+				fprintf(out, "\"proto\":%u", u->proto);
+			else
+				fprintf(out, "\"proto\":\"%s\"", proto);
+			jendpoint(out, "src", u->family, u->src, u->sport);
+			jendpoint(out, "dst", u->family, u->dst, u->dport);
+			fprintf(out, ",\"via_gateway\":%s,\"reason\":",
+				u->via_gateway ? "true" : "false");
+			jstr(out, ft_drop_reason_name(u->reason));
+			fprintf(out, ",\"packets\":%u}", u->drops);
+		}
+		fputc(']', out);
+	}
 	fprintf(out, ",\"first_seen\":");
 	jtime(out, f->first_ns, ctx);
 	fprintf(out, ",\"last_seen\":");

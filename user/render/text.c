@@ -164,9 +164,34 @@ static void arp_line(const struct ft_report *rep, const struct ft_finding *f,
 	char ip[FT_IP_STRLEN], macs[160], ifs[160], t1[12], t2[12];
 	size_t off = 0;
 
-	FT_APPEND(buf, len, off, "%s %s: %s on %s", f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4",
-		  ft_fmt_ip(f->family, f->ip, ip), ft_maclist_str(&f->macs, macs, sizeof(macs)),
-		  ft_iflist_str(rep->ifaces, &f->ifaces, ifs, sizeof(ifs)));
+	if (f->kind == FT_KIND_UNRESOLVED_NEIGHBOR) {
+		FT_APPEND(buf, len, off, "%s %s: no answer on %s",
+			  f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4", ft_fmt_ip(f->family, f->ip, ip),
+			  ft_iflist_str(rep->ifaces, &f->ifaces, ifs, sizeof(ifs)));
+	} else {
+		FT_APPEND(buf, len, off, "%s %s: %s on %s",
+			  f->family == FT_FAMILY_IPV6 ? "ipv6" : "ipv4", ft_fmt_ip(f->family, f->ip, ip),
+			  ft_maclist_str(&f->macs, macs, sizeof(macs)),
+			  ft_iflist_str(rep->ifaces, &f->ifaces, ifs, sizeof(ifs)));
+	}
+	if (f->kind == FT_KIND_UNRESOLVED_NEIGHBOR) {
+		char pr[8], a[FT_IP_STRLEN], b[FT_IP_STRLEN];
+
+		FT_APPEND(buf, len, off, "; %u %s unanswered%s; %llu dropped", f->requests,
+			  plural(f->requests, "request", "requests"),
+			  f->neigh_failed ? ", FAILED" : "", (unsigned long long)f->unres_drops);
+		for (int i = 0; i < f->n_unres_flows; i++) {
+			const struct ft_unres_flow *u = &f->unres_flows[i];
+
+			FT_APPEND(buf, len, off, "%s %s %s:%u > %s:%u%s", i ? "," : ":",
+				  ft_fmt_proto(u->proto, pr), ft_fmt_ip(u->family, u->src, a),
+				  u->sport, ft_fmt_ip(u->family, u->dst, b), u->dport,
+				  u->via_gateway ? " via it" : "");
+		}
+		FT_APPEND(buf, len, off, "; %s-%s", hhmmss(f->first_ns, ctx, t1),
+			  hhmmss(f->last_ns, ctx, t2));
+		return;
+	}
 	if (f->kind == FT_KIND_DUPLICATE_IP)
 		FT_APPEND(buf, len, off, "; %s",
 			  f->reason == FT_DUP_ONE_HOST ? "one multi-homed host" : "several owners");
@@ -181,6 +206,7 @@ static const char *kind_color(unsigned int kind)
 	case FT_KIND_DUPLICATE_IP:
 	case FT_KIND_RETURN_PATH_MISMATCH:
 	case FT_KIND_FLIP_FLOP:
+	case FT_KIND_UNRESOLVED_NEIGHBOR:
 		return C_RED;
 	case FT_KIND_MAC_CHANGED:
 		return C_CYAN;
