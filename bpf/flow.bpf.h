@@ -165,6 +165,8 @@ static __always_inline void ft_flow_packet(const struct ft_pkt *p, __u32 hook, _
 		__u64 now = bpf_ktime_get_coarse_ns();
 
 		init.initiator = ft_initiator_of(&p->outer, side, &init.flags);
+		if (p->eth_dst[0] & 1)	/* multicast or broadcast MAC */
+			init.flags |= FT_FLOW_L2_GROUP;
 		init.paths[side][0] = print;
 		ss = &init.side[side];
 		ss->first_ns = now;
@@ -211,8 +213,12 @@ static __always_inline void ft_flow_packet(const struct ft_pkt *p, __u32 hook, _
 	if (fresh_flags)
 		ss->tcp_flags |= fresh_flags;
 
-	if (ft_path_is_new(st->paths[side], print))
+	if (ft_path_is_new(st->paths[side], print)) {
+		/* Only news pays: a group MAC is looked at on a new path. */
+		if (p->eth_dst[0] & 1)
+			st->flags |= FT_FLOW_L2_GROUP;
 		ft_emit_flow(FT_REC_FLOW_PATH, hook, ifindex, len, p, &key, side, st);
+	}
 	if (fresh_flags & (FT_TCP_FIN | FT_TCP_RST))
 		ft_emit_flow(FT_REC_FLOW_END, hook, ifindex, len, p, &key, side, st);
 }

@@ -84,6 +84,9 @@ enum ft_initiator {
 
 /* ft_flow_event.flags */
 #define FT_FLOW_INIT_SURE 0x01	/* initiator decided by SYN or echo request */
+#define FT_FLOW_L2_GROUP 0x02	/* a packet went to a multicast/broadcast MAC
+				 * (checked on a flow's first packet and on
+				 * each new path; sticky) */
 
 /* TCP flags as on the wire (byte 13 of the header). */
 #define FT_TCP_FIN 0x01

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Lab 9: a gateway nobody answers for and an on-link peer that is off, over
+# Lab 10: a gateway nobody answers for and an on-link peer that is off, over
 # IPv4 (ARP) and IPv6 (NDP): unresolved_neighbor for each, with the flow
 # the stack dropped waiting for it (through the gateway: the TCP connect to
 # the remote subnet; on-link: the ping). The healthy server beside them

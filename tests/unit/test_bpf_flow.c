@@ -418,6 +418,79 @@ Test(bpf_flow, udp)
 	cr_expect_eq(st.side[0].tcp_flags | st.side[1].tcp_flags, 0);
 }
 
+/* A frame to a multicast or broadcast MAC marks its flow FT_FLOW_L2_GROUP:
+ * the only sign of a subnet-directed broadcast (10.0.0.255 is a unicast
+ * address to anyone who does not know the prefix). */
+static const __u8 MAC_MDNS4[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
+static const __u8 MAC_MDNS6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0xfb };
+
+Test(bpf_flow, group_mac_marks_the_flow)
+{
+	static const struct ep nb = { 4, "10.0.0.1", 138, MAC_A };
+	static const struct ep bcast = { 4, "10.0.0.255", 138, MAC_BCAST };
+	static const struct scenario netbios = {
+		.a = &nb, .b = &bcast, .proto = IPPROTO_UDP, .initiator = AB,
+		.flow_flags = FT_FLOW_L2_GROUP,
+	};
+	static const struct step netbios_steps[] = {
+		STEP("subnet broadcast in: new, group", XDP, AB, 0, FT_REC_FLOW_NEW),
+		STEP("again at tc ingress: a path, group", TCI, AB, 0, FT_REC_FLOW_PATH),
+	};
+	static const struct ep q6 = { 6, "fe80::1", 5353, MAC_A };
+	static const struct ep mdns6 = { 6, "ff02::fb", 5353, MAC_MDNS6 };
+	static const struct scenario query6 = {
+		.a = &q6, .b = &mdns6, .proto = IPPROTO_UDP, .initiator = AB,
+		.flow_flags = FT_FLOW_L2_GROUP,
+	};
+	static const struct step query6_steps[] = {
+		STEP("mDNS query out to 33:33:00:00:00:fb", TCE, AB, 0, FT_REC_FLOW_NEW),
+	};
+	struct ft_flow_state st;
+
+	play(&netbios, netbios_steps, 2);
+	get_flow(&netbios, &st);
+	cr_expect_eq(st.flags, FT_FLOW_L2_GROUP, "map flags %#x", st.flags);
+	bt_reset();
+	play(&query6, query6_steps, 1);
+	get_flow(&query6, &st);
+	cr_expect_eq(st.flags, FT_FLOW_L2_GROUP, "map flags %#x", st.flags);
+}
+
+/* A unicast flow is not marked; a frame of it to a group MAC is noticed
+ * only when it is news (a new path), never on an established path, which
+ * keeps the per-packet cost as it was. */
+Test(bpf_flow, group_mac_only_on_news)
+{
+	static const struct scenario udp4 = {
+		.a = &A4, .b = &B4, .proto = IPPROTO_UDP, .initiator = AB,
+	};
+	static const struct step steps[] = {
+		STEP("unicast query out: not group", TCE, AB, 0, FT_REC_FLOW_NEW),
+		STEP("unicast answer in", XDP, BA, 0, FT_REC_FLOW_PATH),
+		STEP("answer to a group MAC on a known path: no news", XDP, BA, 0, 0,
+		     .dst_mac = MAC_BCAST),
+		STEP("query again", TCE, AB, 0, 0),
+	};
+	struct ft_flow_state st;
+	struct frame f;
+	const union bt_event *ev;
+
+	play(&udp4, steps, sizeof(steps) / sizeof(steps[0]));
+	get_flow(&udp4, &st);
+	cr_expect_eq(st.flags, 0, "map flags %#x", st.flags);
+
+	/* A's packet leaves to the multicast MAC: a new egress path. */
+	build(&f, &udp4, &(struct step){ .dir = AB, .dst_mac = MAC_MDNS4 });
+	bt_run(TCE, &f, LO_IFINDEX);
+	ev = bt_take();
+	cr_assert_not_null(ev, "no event for the new path");
+	cr_expect_eq(ev->type, FT_REC_FLOW_PATH);
+	cr_expect_eq(ev->flow.flags, FT_FLOW_L2_GROUP, "event flags %#x", ev->flow.flags);
+	get_flow(&udp4, &st);
+	cr_expect_eq(st.flags, FT_FLOW_L2_GROUP, "map flags %#x", st.flags);
+	cr_expect_eq(bt_pending(), 0);
+}
+
 Test(bpf_flow, icmp_echo)
 {
 	static const struct scenario ping = {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-# Lab 9: next hops that never answer ARP/NDP, beside a healthy server.
+# Lab 10: next hops that never answer ARP/NDP, beside a healthy server.
 #
 #   client eth0 10.0.9.100 fd00:9::100 ──┐
 #   server eth0 10.0.9.10  fd00:9::10  ──┤ sw (bridge br0)
@@ -46,7 +46,7 @@ REMOTE_IP6=fd00:77::5
 
 lab_describe() {
 	cat <<-EOF
-	Lab 9: client 10.0.9.100/fd00:9::100 routes 10.77.0.0/24 and fd00:77::/64 via a gateway
+	Lab 10: client 10.0.9.100/fd00:9::100 routes 10.77.0.0/24 and fd00:77::/64 via a gateway
 	nobody answers for (10.0.9.254, fd00:9::fe) and pings a peer that is off (10.0.9.30,
 	fd00:9::30), while TCP, UDP and ping to the server 10.0.9.10/fd00:9::10 work.
 	EOF

@@ -42,12 +42,15 @@ static __u16 side_port(const struct ft_flow_key *k, int side)
 
 /* The kernel takes the first sender as client unless a SYN or an echo
  * said otherwise; a flow caught mid-stream from a service port to an
- * ephemeral one is turned around. */
+ * ephemeral one is turned around. A unicast answer to a group query is
+ * no client: the querier is. */
 static __u8 client_side(const struct ft_flow *f)
 {
 	__u8 c = f->initiator & 1;
 	const struct ft_flow_key *k = &f->key;
 
+	if (f->answers == 1u << FT_SIDE_A || f->answers == 1u << FT_SIDE_B)
+		return f->answers == 1u << FT_SIDE_A ? FT_SIDE_B : FT_SIDE_A;
 	if (f->sure || (k->proto != IPPROTO_TCP_ && k->proto != IPPROTO_UDP_))
 		return c;
 	if (side_port(k, c) < 1024 && side_port(k, c ^ 1) >= 1024)
@@ -64,14 +67,33 @@ static bool addr_is_group(__u8 family, const __u8 *a)
 	return (a[0] >= 224 && a[0] <= 239) || !memcmp(a, bcast, 4);
 }
 
+/* A group flow: to a multicast or broadcast address, or sent to a group
+ * MAC and never answered on the same 5-tuple. The MAC is the only sign
+ * of a subnet-directed broadcast (10.0.0.255), in a replay too; a flow
+ * answered on its own 5-tuple is unicast IP over a group MAC (e.g. NLB
+ * in multicast mode) and stays one. */
+static bool flow_is_group(const struct ft_flow *f)
+{
+	const struct ft_flow_key *k = &f->key;
+
+	if (addr_is_group(k->family, k->addr_a) || addr_is_group(k->family, k->addr_b))
+		return true;
+	return f->l2_group && (!f->pkts[0] || !f->pkts[1]);
+}
+
 /* ---- feeding ---- */
 
 static bool flow_evictable(void *ctx, const void *entry);
 
 int ft_flows_init(struct ft_reducer *r)
 {
-	return ft_table_init(&r->flows, sizeof(struct ft_flow), sizeof(struct ft_flow_key),
-			     r->opts.max_flows, flow_evictable, r);
+	int err = ft_table_init(&r->flows, sizeof(struct ft_flow), sizeof(struct ft_flow_key),
+				r->opts.max_flows, flow_evictable, r);
+
+	/* Any query may be forgotten: the oldest first. */
+	return err ? err
+		   : ft_table_init(&r->queries, sizeof(struct ft_group_query),
+				   sizeof(struct ft_query_key), FT_GROUP_QUERIES, NULL, NULL);
 }
 
 /* guess: the record (an ICMP error, a drop) only guesses the initiator;
@@ -149,17 +171,79 @@ static void add_path(struct ft_reducer *r, struct ft_flow *f, const struct ft_fl
 	p->tcp_flags = e->tcp_flags;
 }
 
+/* ---- group queries and their unicast answers ---- */
+
+static void query_key(struct ft_query_key *q, __u8 family, const __u8 *addr, __u16 qport,
+		      __u16 gport)
+{
+	memset(q, 0, sizeof(*q));
+	q->family = family;
+	memcpy(q->addr, addr, 16);
+	q->qport = qport;
+	q->gport = gport;
+}
+
+/* A UDP packet addr:qport -> group:gport, a query answers may follow. */
+static void query_seen(struct ft_reducer *r, const struct ft_flow_key *k, int side, __u64 ts)
+{
+	struct ft_group_query *q;
+	struct ft_query_key key;
+	bool fresh;
+
+	query_key(&key, k->family, side_addr(k, side), side_port(k, side), side_port(k, side ^ 1));
+	q = ft_table_get(&r->queries, &key, &fresh);
+	if (q && ts > q->last_ns)
+		q->last_ns = ts;
+}
+
+/* Does a unicast UDP flow side, first seen at ts, X:p -> L:q, answer a
+ * query L:q -> group:p sent shortly before (conntrack's broadcast helper
+ * relates them the same way)? A query from the unspecified address
+ * (DHCP's 0.0.0.0:68 -> 255.255.255.255:67) is answered to the address
+ * it is given. */
+static bool answers_query(struct ft_reducer *r, const struct ft_flow_key *k, int side, __u64 ts)
+{
+	static const __u8 any[16];
+	__u64 window = FT_GROUP_ANSWER_NS > r->opts.oneway_after_ns ? FT_GROUP_ANSWER_NS
+								   : r->opts.oneway_after_ns;
+
+	for (int i = 0; i < 2; i++) {
+		const struct ft_group_query *q;
+		struct ft_query_key key;
+
+		query_key(&key, k->family, i ? any : side_addr(k, side ^ 1), side_port(k, side ^ 1),
+			  side_port(k, side));
+		q = ft_table_find(&r->queries, &key);
+		/* Events of several CPUs may interleave by a hair. */
+		if (q && q->last_ns <= ts + FT_STACK_NS && ts - q->last_ns <= window)
+			return true;
+	}
+	return false;
+}
+
 int ft_flows_feed_flow(struct ft_reducer *r, const struct ft_flow_event *e)
 {
 	struct ft_flow *f =
 		flow_get(r, &e->key, e->initiator, e->flags & FT_FLOW_INIT_SURE, false, e->ts_ns);
 	int side = e->side & 1;
+	bool to_group;
 
 	if (!f)
 		return -ENOMEM;
 	side_seen(f, side, e->ts_ns, e->ts_ns);
 	if (!f->pkts[side])
 		f->pkts[side] = 1; /* the map's counters will say how many */
+	if ((e->flags & FT_FLOW_L2_GROUP) || (e->dst_mac[0] & 1))
+		f->l2_group = 1;
+	if (e->key.proto == IPPROTO_UDP_) {
+		to_group = addr_is_group(e->key.family, side_addr(&e->key, side ^ 1)) ||
+			   (e->dst_mac[0] & 1) || (f->l2_group && !f->pkts[side ^ 1]);
+		if (to_group)
+			query_seen(r, &e->key, side, e->ts_ns);
+		else if (!(f->answers & (1u << side)) &&
+			 answers_query(r, &e->key, side, f->side_first[side]))
+			f->answers |= 1u << side;
+	}
 	f->tcp_flags[side] |= e->tcp_flags;
 	if (e->type == FT_REC_FLOW_END)
 		f->ended |= 1 << side;
@@ -233,6 +317,8 @@ int ft_flows_feed_stats(struct ft_reducer *r, const struct ft_flow_stats_record 
 	f = flow_get(r, &s->key, s->initiator, s->flags & FT_FLOW_INIT_SURE, false, first);
 	if (!f)
 		return -ENOMEM;
+	if (s->flags & FT_FLOW_L2_GROUP)
+		f->l2_group = 1;
 	for (int i = 0; i < 2; i++) {
 		const struct ft_side_stats *ss = &s->side[i];
 		__u64 pkts = ss->pkts_in > ss->pkts_out ? ss->pkts_in : ss->pkts_out;
@@ -411,12 +497,13 @@ static bool stream_port(const struct ft_reducer *r, __u16 port)
  * one_way: one direction seen and nothing back for oneway_after_ns before
  * "now". TCP: a SYN never answered, or a flow seen mid-stream one way
  * (a lone RST is an answer, not a flow). ICMP: echo requests unanswered.
- * UDP: a request with no response, unless it looks like a one-way stream:
- * a group destination, a well-known one-way port (syslog, SNMP traps,
- * NetFlow/IPFIX/sFlow, statsd, collectd, GELF, VXLAN/Geneve, plus the
- * configured ones), or more than oneway_udp_max_pkts packets. An ICMP
- * unreachable for a UDP flow always counts (a failed exchange); one that
- * drew only TTL-exceeded errors is a traceroute probe.
+ * UDP: a request with no response, unless it looks like a one-way
+ * stream: a well-known one-way port (syslog, SNMP traps, NetFlow/IPFIX/
+ * sFlow, statsd, collectd, GELF, VXLAN/Geneve, plus the configured ones),
+ * or more than oneway_udp_max_pkts packets. An ICMP unreachable for a UDP
+ * flow always counts (a failed exchange); one that drew only TTL-exceeded
+ * errors is a traceroute probe. Never one_way: a group flow (a multicast
+ * or broadcast address or MAC), and a unicast answer to a group query.
  */
 static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, __u8 c, __u64 now)
 {
@@ -428,7 +515,7 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
 		return FT_OW_NONE;
 	if (now < f->side_first[s] || now - f->side_first[s] < r->opts.oneway_after_ns)
 		return FT_OW_NONE;
-	if (addr_is_group(k->family, side_addr(k, c ^ 1)))
+	if (flow_is_group(f))
 		return FT_OW_NONE;
 
 	switch (k->proto) {
@@ -447,6 +534,10 @@ static __u8 oneway_reason(const struct ft_reducer *r, const struct ft_flow *f, _
 			return FT_OW_NONE; /* not an echo */
 		return seen_c ? FT_OW_ECHO : FT_OW_REPLY_ONLY;
 	case IPPROTO_UDP_:
+		/* The answer to a group query (even one the querier no longer
+		 * listens for: its port unreachable) completes that exchange. */
+		if (f->answers)
+			return FT_OW_NONE;
 		if (icmp_unreachable(f, &only_ttl))
 			return seen_c ? FT_OW_UDP : FT_OW_REPLY_ONLY;
 		if (only_ttl)
@@ -516,7 +607,7 @@ static void evaluate(const struct ft_reducer *r, const struct ft_flow *f, __u64 
 	memset(ev, 0, sizeof(*ev));
 	c = ev->client = client_side(f);
 	/* Return paths and next hops are unicast notions. */
-	if (addr_is_group(f->key.family, side_addr(&f->key, c ^ 1)))
+	if (flow_is_group(f))
 		return;
 	ev->reaction = reactions(f, c);
 	path_groups(f, ev->reaction, g);

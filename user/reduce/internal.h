@@ -33,6 +33,11 @@
  * reply may have been reported up to 1 s before the one it answers. */
 #define FT_SOLICIT_NS 2000000000ULL
 #define FT_IP_ASKERS 4		/* recent askers remembered per requested IP */
+/* Unicast answers to a query sent to a group (multicast, broadcast) come
+ * within this after it (SSDP's M-SEARCH lets responders wait up to MX,
+ * at most 5 s); the one_way grace time when that is longer. */
+#define FT_GROUP_ANSWER_NS 5000000000ULL
+#define FT_GROUP_QUERIES 4096	/* recent group queries remembered (LRU) */
 
 /* A path of one flow side: where it entered or left, and the L2 peer. */
 struct ft_path {
@@ -55,6 +60,8 @@ struct ft_flow {
 	__u8 tcp_flags[2];
 	__u8 n_drops;
 	__u8 guessed;		/* initiator guessed from an ICMP error or a drop */
+	__u8 l2_group;		/* a packet went to a multicast/broadcast MAC */
+	__u8 answers;		/* bit per side: it answers a group query (UDP) */
 	__u64 first_ns, last_ns;
 	__u64 side_first[2], side_last[2];
 	__u64 pkts[2];		/* per side: events, or the map's count when larger */
@@ -63,6 +70,22 @@ struct ft_flow {
 	struct ft_path paths[FT_FLOW_PATHS];
 	struct ft_icmp_note icmp[FT_FLOW_ICMP];
 	struct ft_drop_note drops[FT_FLOW_DROPS];
+};
+
+/* A UDP query to a group address: who asked (addr:qport), to which port. */
+struct ft_query_key {
+	__u8 family;
+	__u8 pad;
+	__u16 qport;		/* the querier's port: where unicast answers go */
+	__u16 gport;		/* the group's port: where they come from */
+	__u16 pad2;
+	__u8 addr[16];		/* the querier (unspecified: DHCP-like, any address) */
+};
+
+struct ft_group_query {
+	struct ft_slot slot;
+	struct ft_query_key key;
+	__u64 last_ns;		/* the latest query */
 };
 
 /* ft_claimer.ops */
@@ -154,6 +177,7 @@ struct ft_reducer {
 	struct ft_iftable ifaces;
 
 	struct ft_table flows, claims, neighs;
+	struct ft_table queries;	/* struct ft_group_query */
 
 	bool have_time;
 	__u64 first_ns, now_ns;

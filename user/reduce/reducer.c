@@ -105,6 +105,7 @@ void ft_reducer_free(struct ft_reducer *r)
 	ft_table_free(&r->flows);
 	ft_table_free(&r->claims);
 	ft_table_free(&r->neighs);
+	ft_table_free(&r->queries);
 	free(r);
 }
 

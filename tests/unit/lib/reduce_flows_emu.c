@@ -113,6 +113,8 @@ static void emit(__u8 type, const struct pkt *p, const struct emu_flow *f, __u8 
 	e.ts_ns = p->ts;
 	e.key = f->key;
 	memcpy(FT_HOOK_IS_INGRESS(p->hook) ? e.src_mac : e.dst_mac, mac, 6);
+	if (FT_HOOK_IS_INGRESS(p->hook) && p->l2dst)
+		mac_of(p->l2dst, e.dst_mac);
 	e.tcp_flags = p->tcp;
 	e.flags = f->flags;
 	emu_feed(&e, sizeof(e));
@@ -154,6 +156,17 @@ void send_pkt(const struct pkt *p)
 		newpath &= !!memcmp(&f->paths[side][i], &path, sizeof(path));
 	if (newpath)
 		f->paths[side][f->n_paths[side]++] = path;
+	/* Like the kernel: a group destination MAC is looked at on news. */
+	if (fresh || newpath) {
+		__u8 l2dst[6] = { 0 };
+
+		if (!FT_HOOK_IS_INGRESS(p->hook))
+			memcpy(l2dst, mac, 6);
+		else if (p->l2dst)
+			mac_of(p->l2dst, l2dst);
+		if (l2dst[0] & 1)
+			f->flags |= FT_FLOW_L2_GROUP;
+	}
 	ss = &f->st[side];
 	if (FT_HOOK_IS_INGRESS(p->hook))
 		ss->pkts_in++;

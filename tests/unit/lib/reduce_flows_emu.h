@@ -41,6 +41,7 @@ struct pkt {
 	__u8 tcp;	 /* TCP flags */
 	__u8 icmp;	 /* ICMP type for echo flows */
 	const char *mac; /* the L2 peer: source at ingress, destination at egress */
+	const char *l2dst; /* ingress: the frame's destination MAC (NULL: ours) */
 };
 
 /* The reducer under test, and the findings of the last find_kind(). */
