@@ -149,6 +149,35 @@ def section_testrun(r, out):
                        f"{fmt(v['floor-lru'])} | {fmt(v['empty'])} | "
                        f"{fmt(ratio(v['fluxtrace'], v['floor']), 2)} | {fmt(above, 2)} |")
     out.append("")
+    section_scope(r, out)
+
+
+def section_scope(r, out):
+    """--filter: what a packet in scope and one out of scope cost, same run."""
+    subjects = ["fluxtrace", "ft-in-scope", "ft-out-of-scope", "floor", "empty"]
+    rows = []
+    for mode, case in [("repeat", "est4"), ("repeat", "est6"), ("repeat", "arp-repeat"),
+                       ("single", "est4"), ("single", "new4"), ("single", "arp-new")]:
+        for hook in ["xdp", "tc_ingress", "tc_egress"]:
+            v = {s: r.testrun.get((mode, case, hook, s)) for s in subjects}
+            if v["ft-out-of-scope"] is None:
+                continue
+            label = case if mode == "repeat" else f"{case} (single)"
+            rows.append(f"| {label} | {hook} | {fmt(v['fluxtrace'])} | {fmt(v['ft-in-scope'])} | "
+                        f"{fmt(v['ft-out-of-scope'])} | {fmt(v['floor'])} | "
+                        f"{fmt(ratio(v['ft-out-of-scope'], v['floor']), 2)} |")
+    out.append("### --filter: in scope and out of scope\n")
+    if not rows:
+        out.append("Skipped: this run measured no scoped subject.\n")
+        return
+    out.append("The same crafted packets with `--filter 'net 192.0.2.0/24 or net 2001:db8::/32'` "
+               "(the packets match: in scope) and `--filter 'net 10.20.0.0/16 and port 443'` "
+               "(they do not: out of scope, no map work, counted as `out_of_scope`).\n")
+    out.append("| case | hook | no filter ns | in scope ns | out of scope ns | floor ns "
+               "| out of scope / floor |")
+    out.append("|---|---|--:|--:|--:|--:|--:|")
+    out.extend(rows)
+    out.append("")
 
 
 def section_sizes(r, out):
