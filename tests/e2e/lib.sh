@@ -16,6 +16,15 @@ E2E_FAILED=0
 # after the last unanswered request instead of hoping it has passed.
 E2E_ONEWAY_AFTER=1
 
+# e2e_need_tcx: skip a test that traces one interface with two fluxtrace
+# runs at once. Without tcx (kernels before 6.6) tc programs are cls_bpf
+# filters at one fixed handle and priority, and a second run takes the
+# first one's for a stale leftover (README, "Running in production").
+e2e_need_tcx() {
+	"$(ft_bin)" --check 2>/dev/null | grep -q '^tc attach: *tcx' ||
+		lab_skip "two fluxtrace runs on one interface need tcx links (kernel 6.6+)"
+}
+
 e2e_begin() {
 	lab_start "$@"
 	[[ -x $(ft_bin) ]] || lab_die "$(ft_bin) is missing: run 'make' first"

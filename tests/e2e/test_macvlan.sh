@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/macvlan.sh"
 
+e2e_need_tcx
 e2e_begin macvlan
 e2e_trace eth0 host eth0
 e2e_trace mv0 host mv0

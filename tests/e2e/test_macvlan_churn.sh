@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/macvlan.sh"
 
+e2e_need_tcx
 e2e_begin churn
 e2e_trace any host any -v
 e2e_trace eth0 host eth0 -v
