@@ -157,6 +157,30 @@ static __always_inline int ft_mac_eq(const __u8 *a, const __u8 *b)
 	       *(const __u16 *)(a + 4) == *(const __u16 *)(b + 4);
 }
 
+/* A neighbour event for n, its header and address filled in; NULL for a
+ * family other than IPv4/IPv6 or a full ring buffer (counted there). */
+static __always_inline struct ft_neigh_event *ft_neigh_event_start(struct neighbour *n, __u8 flags)
+{
+	struct ft_neigh_event *e;
+	int family = BPF_CORE_READ(n, tbl, family);
+
+	if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */)
+		return NULL;
+	e = ft_event_reserve(sizeof(*e));
+	if (!e)
+		return NULL;
+	e->type = FT_REC_NEIGH;
+	e->family = family == 2 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
+	e->flags = flags;
+	e->pad = 0;
+	e->ifindex = BPF_CORE_READ(n, dev, ifindex);
+	e->ts_ns = bpf_ktime_get_ns();
+	__builtin_memset(e->ip, 0, 16);
+	bpf_probe_read_kernel(e->ip, family == 2 ? 4 : 16,
+			      (void *)n + bpf_core_field_offset(struct neighbour, primary_key));
+	return e;
+}
+
 static __always_inline void ft_neigh_after(struct neighbour *n)
 {
 	__u32 zero = 0;
@@ -164,7 +188,6 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 	struct ft_neigh_event *e;
 	__u8 ha[6];
 	__u8 state;
-	int family;
 
 	if (!b || b->neigh != (__u64)n)
 		return;
@@ -175,21 +198,9 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 	if (state == b->nud_state && ft_mac_eq(ha, b->ha))
 		return;
 
-	family = BPF_CORE_READ(n, tbl, family);
-	if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */)
-		return;
-	e = ft_event_reserve(sizeof(*e));
+	e = ft_neigh_event_start(n, 0);
 	if (!e)
 		return;
-	e->type = FT_REC_NEIGH;
-	e->family = family == 2 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
-	e->flags = 0;
-	e->pad = 0;
-	e->ifindex = BPF_CORE_READ(n, dev, ifindex);
-	e->ts_ns = bpf_ktime_get_ns();
-	__builtin_memset(e->ip, 0, 16);
-	bpf_probe_read_kernel(e->ip, family == 2 ? 4 : 16,
-			      (void *)n + bpf_core_field_offset(struct neighbour, primary_key));
 	__builtin_memcpy(e->old_mac, b->ha, 6);
 	__builtin_memcpy(e->new_mac, ha, 6);
 	e->old_state = b->nud_state;
@@ -207,25 +218,12 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 static __always_inline void ft_neigh_timer(struct neighbour *n)
 {
 	struct ft_neigh_event *e;
-	int family;
 
 	if (BPF_CORE_READ(n, nud_state) != FT_NUD_FAILED || !ft_neigh_in_netns(n))
 		return;
-	family = BPF_CORE_READ(n, tbl, family);
-	if (family != 2 /* AF_INET */ && family != 10 /* AF_INET6 */)
-		return;
-	e = ft_event_reserve(sizeof(*e));
+	e = ft_neigh_event_start(n, FT_NEIGH_BY_TIMER);
 	if (!e)
 		return;
-	e->type = FT_REC_NEIGH;
-	e->family = family == 2 ? FT_FAMILY_IPV4 : FT_FAMILY_IPV6;
-	e->flags = FT_NEIGH_BY_TIMER;
-	e->pad = 0;
-	e->ifindex = BPF_CORE_READ(n, dev, ifindex);
-	e->ts_ns = bpf_ktime_get_ns();
-	__builtin_memset(e->ip, 0, 16);
-	bpf_probe_read_kernel(e->ip, family == 2 ? 4 : 16,
-			      (void *)n + bpf_core_field_offset(struct neighbour, primary_key));
 	/* The address it had, if any (a PROBE that failed keeps it). */
 	bpf_probe_read_kernel(e->old_mac, 6, &n->ha);
 	__builtin_memcpy(e->new_mac, e->old_mac, 6);

@@ -197,9 +197,9 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			cfg->reduce.oneway_after_ns = parse_seconds("--oneway-after", optarg);
 			break;
 		case OPT_ALLOW:
-			if (cfg->n_allow == FT_CLI_MAX_ALLOW)
+			if (cfg->n_allow == FT_ALLOW_MAX)
 				usage_error("too many --allow (at most %d); '%s' not taken",
-					    FT_CLI_MAX_ALLOW, optarg);
+					    FT_ALLOW_MAX, optarg);
 			if (!ft_reduce_allow_valid(optarg))
 				usage_error("bad --allow '%s': give an IP address, a prefix "
 					    "(10.0.0.0/24) or a MAC (aa:bb:cc:dd:ee:ff)", optarg);

@@ -5,11 +5,11 @@
 
 #include <stdbool.h>
 #include "live/tracer.h"
+#include "reduce/allow.h"
 #include "reduce/reducer.h"
 
 struct ft_scope;
 
-#define FT_CLI_MAX_ALLOW 64
 
 struct ft_config {
 	struct ft_tracer_opts live;	/* tracing */
@@ -17,7 +17,7 @@ struct ft_config {
 	const char *read_path;		/* -r: replay instead of tracing */
 	bool json, check;
 	char *ifaces_spec;		/* every -i, joined with ',' */
-	const char *allow[FT_CLI_MAX_ALLOW + 1];
+	const char *allow[FT_ALLOW_MAX + 1];
 	int n_allow;
 	struct ft_scope *scope;		/* --filter, compiled */
 };

@@ -11,6 +11,7 @@
 #include "common/format.h"
 #include "explain/explain.h"
 #include "reduce/internal.h"
+#include "lib/records.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
@@ -42,26 +43,6 @@ struct arp {
 static struct ft_reducer *R;
 static struct ft_findings FS;
 
-static void mac_of(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-
-	cr_assert_eq(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
-	for (int i = 0; i < 6; i++)
-		mac[i] = b[i];
-}
-
-static __u8 ip_of(const char *s, __u8 *ip)
-{
-	memset(ip, 0, 16);
-	if (strchr(s, ':')) {
-		cr_assert_eq(inet_pton(AF_INET6, s, ip), 1);
-		return FT_FAMILY_IPV6;
-	}
-	cr_assert_eq(inet_pton(AF_INET, s, ip), 1);
-	return FT_FAMILY_IPV4;
-}
-
 static void feed(const void *rec, size_t len)
 {
 	cr_assert_eq(ft_reducer_feed(R, rec, len), 0);
@@ -71,7 +52,7 @@ static void iface(__u32 ifindex, const char *name, const char *mac)
 {
 	struct ft_iface_record rec = { .type = FT_REC_IFACE, .ifindex = ifindex, .ts_ns = T0 };
 
-	mac_of(mac, rec.mac);
+	rec_mac(mac, rec.mac);
 	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(&rec, sizeof(rec));
 }
@@ -108,13 +89,13 @@ static int send_arp(const struct arp *a)
 	e.flags = a->flags;
 	e.ifindex = a->ifindex ? a->ifindex : ETH0;
 	e.ts_ns = a->ts;
-	e.family = ip_of(a->sip, e.sender_ip);
-	ip_of(a->tip ? a->tip : a->sip, e.target_ip);
-	mac_of(a->smac, e.sender_mac);
+	e.family = rec_ip(a->sip, e.sender_ip);
+	rec_ip(a->tip ? a->tip : a->sip, e.target_ip);
+	rec_mac(a->smac, e.sender_mac);
 	if (a->tmac)
-		mac_of(a->tmac, e.target_mac);
-	mac_of(a->esrc ? a->esrc : a->smac, e.eth_src);
-	mac_of(a->edst ? a->edst : a->tmac ? a->tmac : BCAST, e.eth_dst);
+		rec_mac(a->tmac, e.target_mac);
+	rec_mac(a->esrc ? a->esrc : a->smac, e.eth_src);
+	rec_mac(a->edst ? a->edst : a->tmac ? a->tmac : BCAST, e.eth_dst);
 	e.repeats = a->repeats;
 	return ft_reducer_feed(R, &e, sizeof(e));
 }
@@ -126,11 +107,11 @@ static void neigh(__u64 ts, __u32 ifindex, const char *ip, const char *old, cons
 {
 	struct ft_neigh_event e = { .type = FT_REC_NEIGH, .ifindex = ifindex, .ts_ns = ts };
 
-	e.family = ip_of(ip, e.ip);
+	e.family = rec_ip(ip, e.ip);
 	if (old)
-		mac_of(old, e.old_mac);
+		rec_mac(old, e.old_mac);
 	if (new)
-		mac_of(new, e.new_mac);
+		rec_mac(new, e.new_mac);
 	e.old_state = 0x02; /* NUD_REACHABLE */
 	e.new_state = 0x02;
 	feed(&e, sizeof(e));
@@ -178,7 +159,7 @@ static bool has_mac(const struct ft_maclist *l, const char *mac)
 {
 	__u8 m[6];
 
-	mac_of(mac, m);
+	rec_mac(mac, m);
 	for (__u32 i = 0; i < l->n; i++)
 		if (!memcmp(l->mac[i], m, 6))
 			return true;
@@ -305,7 +286,7 @@ static const struct ft_finding *dup_of(const char *ip)
 {
 	__u8 want[16];
 
-	ip_of(ip, want);
+	rec_ip(ip, want);
 	find_kind(FT_KIND_DUPLICATE_IP); /* collects */
 	for (size_t i = 0; i < FS.n; i++)
 		if (FS.v[i].kind == FT_KIND_DUPLICATE_IP && !memcmp(FS.v[i].ip, want, 16))

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include "reduce/internal.h"
+#include "lib/records.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
@@ -35,26 +36,6 @@ enum { ETH0 = 2, ETH1 = 3 };
 static struct ft_reducer *R;
 static struct ft_findings FS;
 
-static void mac_of(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-
-	cr_assert_eq(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
-	for (int i = 0; i < 6; i++)
-		mac[i] = b[i];
-}
-
-static __u8 ip_of(const char *s, __u8 *ip)
-{
-	memset(ip, 0, 16);
-	if (strchr(s, ':')) {
-		cr_assert_eq(inet_pton(AF_INET6, s, ip), 1);
-		return FT_FAMILY_IPV6;
-	}
-	cr_assert_eq(inet_pton(AF_INET, s, ip), 1);
-	return FT_FAMILY_IPV4;
-}
-
 static void feed(const void *rec, size_t len)
 {
 	cr_assert_eq(ft_reducer_feed(R, rec, len), 0);
@@ -64,7 +45,7 @@ static void iface(__u32 ifindex, const char *name, const char *mac)
 {
 	struct ft_iface_record rec = { .type = FT_REC_IFACE, .ifindex = ifindex, .ts_ns = T0 };
 
-	mac_of(mac, rec.mac);
+	rec_mac(mac, rec.mac);
 	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(&rec, sizeof(rec));
 }
@@ -94,12 +75,12 @@ static void ask(__u64 ts, const char *sip, const char *tip, const char *dmac, __
 	struct ft_arp_event e = { .type = FT_REC_ARP, .hook = FT_HOOK_TC_EGRESS, .ifindex = ETH0 };
 
 	e.ts_ns = ts;
-	e.family = ip_of(sip, e.sender_ip);
-	ip_of(tip, e.target_ip);
+	e.family = rec_ip(sip, e.sender_ip);
+	rec_ip(tip, e.target_ip);
 	e.op = e.family == FT_FAMILY_IPV6 ? FT_NDP_NS : FT_ARP_REQUEST;
-	mac_of(MAC_ETH0, e.sender_mac);
-	mac_of(MAC_ETH0, e.eth_src);
-	mac_of(dmac ? dmac : "ff:ff:ff:ff:ff:ff", e.eth_dst);
+	rec_mac(MAC_ETH0, e.sender_mac);
+	rec_mac(MAC_ETH0, e.eth_src);
+	rec_mac(dmac ? dmac : "ff:ff:ff:ff:ff:ff", e.eth_dst);
 	e.repeats = repeats;
 	feed(&e, sizeof(e));
 }
@@ -110,20 +91,20 @@ static void answer(__u64 ts, const char *ip, const char *mac, const char *to_ip)
 	struct ft_arp_event e = { .type = FT_REC_ARP, .hook = FT_HOOK_TC_INGRESS, .ifindex = ETH0 };
 
 	e.ts_ns = ts;
-	e.family = ip_of(ip, e.sender_ip);
+	e.family = rec_ip(ip, e.sender_ip);
 	if (e.family == FT_FAMILY_IPV6) {
 		e.op = FT_NDP_NA;
 		e.flags = FT_NA_SOLICITED;
-		ip_of(ip, e.target_ip);
-		ip_of(ip, e.sender_ip);
+		rec_ip(ip, e.target_ip);
+		rec_ip(ip, e.sender_ip);
 	} else {
 		e.op = FT_ARP_REPLY;
-		ip_of(to_ip, e.target_ip);
-		mac_of(MAC_ETH0, e.target_mac);
+		rec_ip(to_ip, e.target_ip);
+		rec_mac(MAC_ETH0, e.target_mac);
 	}
-	mac_of(mac, e.sender_mac);
-	mac_of(mac, e.eth_src);
-	mac_of(MAC_ETH0, e.eth_dst);
+	rec_mac(mac, e.sender_mac);
+	rec_mac(mac, e.eth_src);
+	rec_mac(MAC_ETH0, e.eth_dst);
 	feed(&e, sizeof(e));
 }
 
@@ -132,10 +113,10 @@ static void neigh(__u64 ts, const char *ip, const char *old, const char *new, __
 {
 	struct ft_neigh_event e = { .type = FT_REC_NEIGH, .ifindex = ETH0, .ts_ns = ts };
 
-	e.family = ip_of(ip, e.ip);
+	e.family = rec_ip(ip, e.ip);
 	e.flags = flags;
-	mac_of(old, e.old_mac);
-	mac_of(new, e.new_mac);
+	rec_mac(old, e.old_mac);
+	rec_mac(new, e.new_mac);
 	e.old_state = os;
 	e.new_state = ns;
 	feed(&e, sizeof(e));
@@ -154,10 +135,10 @@ static void dropped(__u64 ts, __u8 proto, const char *src, __u16 sport, const ch
 {
 	struct ft_neigh_drop_event e = { .type = FT_REC_NEIGH_DROP, .ifindex = ETH0, .ts_ns = ts };
 	__u8 s[16], d[16];
-	__u8 fam = ip_of(src, s);
+	__u8 fam = rec_ip(src, s);
 	int a_first;
 
-	ip_of(dst, d);
+	rec_ip(dst, d);
 	a_first = memcmp(s, d, 16) < 0;
 	memcpy(e.key.addr_a, a_first ? s : d, 16);
 	memcpy(e.key.addr_b, a_first ? d : s, 16);
@@ -168,7 +149,7 @@ static void dropped(__u64 ts, __u8 proto, const char *src, __u16 sport, const ch
 	e.side = a_first ? FT_SIDE_A : FT_SIDE_B;
 	e.reason = FT_DROP_NEIGH_FAILED;
 	if (nexthop)
-		e.nh_family = ip_of(nexthop, e.nexthop);
+		e.nh_family = rec_ip(nexthop, e.nexthop);
 	e.count = count;
 	feed(&e, sizeof(e));
 }
@@ -183,7 +164,7 @@ static size_t collect(void)
 static const struct ft_finding *unresolved(const char *ip)
 {
 	__u8 want[16];
-	__u8 fam = ip_of(ip, want);
+	__u8 fam = rec_ip(ip, want);
 
 	collect();
 	for (size_t i = 0; i < FS.n; i++)
@@ -272,9 +253,9 @@ Test(reduce_unresolved, probe_then_answer)
 	e.ts_ns = T0;
 	e.op = FT_ARP_REQUEST;
 	e.flags = FT_ARP_PROBE;
-	e.family = ip_of("10.0.0.20", e.target_ip);
-	mac_of(MAC_ETH0, e.sender_mac);
-	mac_of(MAC_ETH0, e.eth_src);
+	e.family = rec_ip("10.0.0.20", e.target_ip);
+	rec_mac(MAC_ETH0, e.sender_mac);
+	rec_mac(MAC_ETH0, e.eth_src);
 	feed(&e, sizeof(e));
 	ask(T0 + SEC, "10.0.0.1", "10.0.0.20", NULL, 0);
 	ask(T0 + 2 * SEC, "10.0.0.1", "10.0.0.20", NULL, 0);
@@ -314,10 +295,10 @@ Test(reduce_unresolved, others_requests)
 					  .ifindex = ETH0, .op = FT_ARP_REQUEST };
 
 		e.ts_ns = T0 + i * SEC;
-		e.family = ip_of("10.0.0.7", e.sender_ip);
-		ip_of("10.0.0.254", e.target_ip);
-		mac_of(MAC_OTHER, e.sender_mac);
-		mac_of(MAC_OTHER, e.eth_src);
+		e.family = rec_ip("10.0.0.7", e.sender_ip);
+		rec_ip("10.0.0.254", e.target_ip);
+		rec_mac(MAC_OTHER, e.sender_mac);
+		rec_mac(MAC_OTHER, e.eth_src);
 		feed(&e, sizeof(e));
 	}
 	cr_expect_eq(collect(), 0);

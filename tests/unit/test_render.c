@@ -17,6 +17,7 @@
 #include "lib/scratch_netns.h"
 #include "reduce/internal.h"
 #include "render/render.h"
+#include "lib/records.h"
 
 #define MS 1000000ULL
 #define SEC 1000000000ULL
@@ -44,15 +45,6 @@ static void teardown(void)
 
 TestSuite(render, .init = setup, .fini = teardown);
 
-static void mac_of(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-
-	cr_assert_eq(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
-	for (int i = 0; i < 6; i++)
-		mac[i] = b[i];
-}
-
 static void feed(struct ft_reducer *r, const void *rec, size_t len)
 {
 	cr_assert_eq(ft_reducer_feed(r, rec, len), 0);
@@ -63,7 +55,7 @@ static void iface(struct ft_reducer *r, __u32 ifindex, const char *name, const c
 	struct ft_iface_record rec = { .type = FT_REC_IFACE, .ifindex = ifindex, .ts_ns = T0 };
 
 	rec.hooks = FT_HOOKBIT(FT_HOOK_XDP) | FT_HOOKBIT(FT_HOOK_TC_EGRESS);
-	mac_of(mac, rec.mac);
+	rec_mac(mac, rec.mac);
 	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	feed(r, &rec, sizeof(rec));
 }
@@ -85,7 +77,7 @@ static void flow(struct ft_reducer *r, __u8 type, __u64 ts, __u8 side, __u8 hook
 	e.key.port_a = proto == 47 ? 0 : 43210;
 	e.key.port_b = proto == 47 ? 0 : 80;
 	e.tcp_flags = side == FT_SIDE_A ? FT_TCP_SYN : FT_TCP_SYN | FT_TCP_ACK;
-	mac_of(mac, FT_HOOK_IS_INGRESS(hook) ? e.src_mac : e.dst_mac);
+	rec_mac(mac, FT_HOOK_IS_INGRESS(hook) ? e.src_mac : e.dst_mac);
 	feed(r, &e, sizeof(e));
 }
 
@@ -107,7 +99,7 @@ static void arp_claim(struct ft_reducer *r, __u64 ts, const char *ip, const char
 	e.family = FT_FAMILY_IPV4;
 	inet_pton(AF_INET, ip, e.sender_ip);
 	memcpy(e.target_ip, e.sender_ip, 16);
-	mac_of(mac, e.sender_mac);
+	rec_mac(mac, e.sender_mac);
 	memcpy(e.eth_src, e.sender_mac, 6);
 	memset(e.eth_dst, 0xff, 6);
 	feed(r, &e, sizeof(e));

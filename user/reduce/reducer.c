@@ -64,7 +64,7 @@ struct ft_reducer *ft_reducer_new(const struct ft_reduce_opts *opts)
 		goto fail;
 	r->opts = opts ? *opts : def;
 	if (!r->opts.max_flows)
-		r->opts.max_flows = FT_REDUCE_MAX_FLOWS;
+		r->opts.max_flows = FT_DEFAULT_MAX_FLOWS;
 	if (!r->opts.max_ips)
 		r->opts.max_ips = FT_REDUCE_MAX_IPS;
 	if (!r->opts.oneway_udp_max_pkts)

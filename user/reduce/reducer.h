@@ -22,7 +22,7 @@ struct ft_reduce_opts {
 	/* IPs, CIDR prefixes or MACs never alarmed on (NULL-terminated) */
 	const char *const *allow;
 	/* Zero means the default for each of these. */
-	__u32 max_flows;	/* flows tracked at once (FT_REDUCE_MAX_FLOWS) */
+	__u32 max_flows;	/* flows tracked at once (FT_DEFAULT_MAX_FLOWS) */
 	__u32 max_ips;		/* IPs tracked for ARP/NDP claims and neighbour entries */
 	__u32 oneway_udp_max_pkts; /* more unanswered UDP packets than this: a stream */
 	/* Live on the traced host: hints read its sysctls and routes. A
@@ -32,7 +32,6 @@ struct ft_reduce_opts {
 };
 
 #define FT_REDUCE_OPTS_DEFAULT { .oneway_after_ns = 1000000000ULL }
-#define FT_REDUCE_MAX_FLOWS FT_DEFAULT_MAX_FLOWS
 #define FT_REDUCE_MAX_IPS 16384
 #define FT_REDUCE_UDP_MAX_PKTS 10
 

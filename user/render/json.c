@@ -87,6 +87,18 @@ static void jhint(FILE *out, const struct ft_report *rep, const struct ft_findin
 	jstr(out, f->hint ? f->hint : "");
 }
 
+/* What every finding ends with: when it was seen, its hint. */
+static void jtail(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
+		  const struct ft_render_ctx *ctx)
+{
+	fprintf(out, ",\"first_seen\":");
+	jtime(out, f->first_ns, ctx);
+	fprintf(out, ",\"last_seen\":");
+	jtime(out, f->last_ns, ctx);
+	jhint(out, rep, f, ctx);
+	fputc('}', out);
+}
+
 static void asymmetry_obj(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
 			  const struct ft_render_ctx *ctx)
 {
@@ -142,12 +154,7 @@ static void asymmetry_obj(FILE *out, const struct ft_report *rep, const struct f
 	if (f->kind == FT_KIND_MULTIPATH)
 		fprintf(out, ",\"directions\":[%s%s%s]", f->multi_dir & 1 ? "\"request\"" : "",
 			f->multi_dir == 3 ? "," : "", f->multi_dir & 2 ? "\"reply\"" : "");
-	fprintf(out, ",\"first_seen\":");
-	jtime(out, f->first_ns, ctx);
-	fprintf(out, ",\"last_seen\":");
-	jtime(out, f->last_ns, ctx);
-	jhint(out, rep, f, ctx);
-	fputc('}', out);
+	jtail(out, rep, f, ctx);
 }
 
 static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
@@ -207,12 +214,7 @@ static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_find
 		}
 		fputc(']', out);
 	}
-	fprintf(out, ",\"first_seen\":");
-	jtime(out, f->first_ns, ctx);
-	fprintf(out, ",\"last_seen\":");
-	jtime(out, f->last_ns, ctx);
-	jhint(out, rep, f, ctx);
-	fputc('}', out);
+	jtail(out, rep, f, ctx);
 }
 
 static void finding_list(FILE *out, const struct ft_report *rep, const struct ft_findings *fs,

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "lib/reduce_flows_emu.h"
+#include "lib/records.h"
 
 struct emu_flow {
 	struct ft_flow_key key;
@@ -22,26 +23,6 @@ struct ft_findings FS;
 static struct emu_flow emu[64];
 static int n_emu;
 
-static void mac_of(const char *s, __u8 *mac)
-{
-	unsigned int b[6];
-
-	cr_assert_eq(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]), 6);
-	for (int i = 0; i < 6; i++)
-		mac[i] = b[i];
-}
-
-__u8 emu_ip(const char *s, __u8 *ip)
-{
-	memset(ip, 0, 16);
-	if (strchr(s, ':')) {
-		cr_assert_eq(inet_pton(AF_INET6, s, ip), 1);
-		return FT_FAMILY_IPV6;
-	}
-	cr_assert_eq(inet_pton(AF_INET, s, ip), 1);
-	return FT_FAMILY_IPV4;
-}
-
 void emu_feed(const void *rec, size_t len)
 {
 	cr_assert_eq(ft_reducer_feed(R, rec, len), 0, "feeding record type %u", *(const __u8 *)rec);
@@ -52,7 +33,7 @@ static void iface(__u32 ifindex, const char *name, const char *mac)
 	struct ft_iface_record rec = { .type = FT_REC_IFACE, .ifindex = ifindex, .ts_ns = T0 };
 
 	rec.hooks = FT_HOOKBIT(FT_HOOK_XDP) | FT_HOOKBIT(FT_HOOK_TC_EGRESS);
-	mac_of(mac, rec.mac);
+	rec_mac(mac, rec.mac);
 	snprintf(rec.name, sizeof(rec.name), "%.15s", name);
 	emu_feed(&rec, sizeof(rec));
 }
@@ -91,8 +72,8 @@ __u8 emu_canon(const struct pkt *p, struct ft_flow_key *k)
 	int c;
 
 	memset(k, 0, sizeof(*k));
-	k->family = emu_ip(p->src, s);
-	emu_ip(p->dst, d);
+	k->family = rec_ip(p->src, s);
+	rec_ip(p->dst, d);
 	k->proto = p->proto;
 	c = memcmp(s, d, 16);
 	first = c < 0 || (c == 0 && p->sport <= p->dport);
@@ -114,7 +95,7 @@ static void emit(__u8 type, const struct pkt *p, const struct emu_flow *f, __u8 
 	e.key = f->key;
 	memcpy(FT_HOOK_IS_INGRESS(p->hook) ? e.src_mac : e.dst_mac, mac, 6);
 	if (FT_HOOK_IS_INGRESS(p->hook) && p->l2dst)
-		mac_of(p->l2dst, e.dst_mac);
+		rec_mac(p->l2dst, e.dst_mac);
 	e.tcp_flags = p->tcp;
 	e.flags = f->flags;
 	emu_feed(&e, sizeof(e));
@@ -129,7 +110,7 @@ void send_pkt(const struct pkt *p)
 	struct emu_path path;
 	bool fresh = false, newpath = true, syn, echo;
 
-	mac_of(p->mac, mac);
+	rec_mac(p->mac, mac);
 	for (int i = 0; i < n_emu; i++)
 		if (!memcmp(&emu[i].key, &k, sizeof(k)))
 			f = &emu[i];
@@ -163,7 +144,7 @@ void send_pkt(const struct pkt *p)
 		if (!FT_HOOK_IS_INGRESS(p->hook))
 			memcpy(l2dst, mac, 6);
 		else if (p->l2dst)
-			mac_of(p->l2dst, l2dst);
+			rec_mac(p->l2dst, l2dst);
 		if (l2dst[0] & 1)
 			f->flags |= FT_FLOW_L2_GROUP;
 	}
@@ -252,7 +233,7 @@ void icmp_error(__u64 ts, const char *src, __u16 sport, const char *dst, __u16 d
 	e.icmp_code = code;
 	e.ifindex = ETH0;
 	e.ts_ns = ts;
-	e.family = emu_ip(from, e.from);
+	e.family = rec_ip(from, e.from);
 	emu_feed(&e, sizeof(e));
 }
 

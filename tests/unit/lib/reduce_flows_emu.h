@@ -56,7 +56,6 @@ void emu_teardown(void);
 void emu_feed(const void *rec, size_t len);
 /* The kernel's canonical key of a packet; returns its side. */
 __u8 emu_canon(const struct pkt *p, struct ft_flow_key *k);
-__u8 emu_ip(const char *s, __u8 *ip);
 void send_pkt(const struct pkt *p);
 void tcp(__u64 ts, __u8 hook, __u32 ifindex, const char *src, __u16 sport, const char *dst,
 	 __u16 dport, __u8 flags, const char *mac);
