@@ -208,9 +208,6 @@ static __always_inline void ft_neigh_after(struct neighbour *n)
 	ft_event_submit(e);
 }
 
-#define FT_NUD_INCOMPLETE 0x01
-#define FT_NUD_FAILED 0x20
-
 /* Resolution giving up does not go through neigh_update: the neighbour
  * timer sets NUD_FAILED itself after its last unanswered probe. The
  * timer's tracepoint fires after each run; report the run that left the

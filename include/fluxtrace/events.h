@@ -176,6 +176,20 @@ struct ft_arp_event {
 				 * it failed from as far as known (INCOMPLETE
 				 * or PROBE) */
 
+/* ft_neigh_event.old_state/new_state: the kernel's NUD_* bits
+ * (linux/neighbour.h), as they are in struct neighbour. */
+#define FT_NUD_INCOMPLETE 0x01
+#define FT_NUD_REACHABLE 0x02
+#define FT_NUD_STALE 0x04
+#define FT_NUD_DELAY 0x08
+#define FT_NUD_PROBE 0x10
+#define FT_NUD_FAILED 0x20
+#define FT_NUD_NOARP 0x40
+#define FT_NUD_PERMANENT 0x80
+/* An entry with a usable address (the kernel's NUD_VALID). */
+#define FT_NUD_VALID (FT_NUD_PERMANENT | FT_NUD_NOARP | FT_NUD_REACHABLE | FT_NUD_PROBE | \
+		      FT_NUD_STALE | FT_NUD_DELAY)
+
 /* FT_REC_NEIGH: a neighbour entry whose address or state changed. */
 struct ft_neigh_event {
 	__u8 type;
@@ -187,7 +201,7 @@ struct ft_neigh_event {
 	__u8 ip[16];
 	__u8 old_mac[6];
 	__u8 new_mac[6];
-	__u16 old_state;	/* NUD_* */
+	__u16 old_state;	/* FT_NUD_* */
 	__u16 new_state;
 };
 

@@ -27,11 +27,6 @@ enum { ETH0 = 2, ETH1 = 3 };
 #define MAC_OTHER "02:00:00:00:0f:0f"
 #define ZERO "00:00:00:00:00:00"
 
-#define NUD_INCOMPLETE 0x01
-#define NUD_REACHABLE 0x02
-#define NUD_STALE 0x04
-#define NUD_PROBE 0x10
-#define NUD_FAILED 0x20
 
 static struct ft_reducer *R;
 static struct ft_findings FS;
@@ -125,7 +120,7 @@ static void neigh(__u64 ts, const char *ip, const char *old, const char *new, __
 /* The resolution timer gave up on ip. */
 static void failed(__u64 ts, const char *ip)
 {
-	neigh(ts, ip, ZERO, ZERO, NUD_INCOMPLETE, NUD_FAILED, FT_NEIGH_BY_TIMER);
+	neigh(ts, ip, ZERO, ZERO, FT_NUD_INCOMPLETE, FT_NUD_FAILED, FT_NEIGH_BY_TIMER);
 }
 
 /* proto src:sport > dst:dport dropped waiting for nexthop (NULL: the
@@ -210,7 +205,7 @@ Test(reduce_unresolved, answered_after_one_request)
 {
 	ask(T0, "10.0.0.1", "10.0.0.10", NULL, 0);
 	answer(T0 + MS, "10.0.0.10", MAC_GW, "10.0.0.1");
-	neigh(T0 + MS, "10.0.0.10", ZERO, MAC_GW, NUD_INCOMPLETE, NUD_REACHABLE, 0);
+	neigh(T0 + MS, "10.0.0.10", ZERO, MAC_GW, FT_NUD_INCOMPLETE, FT_NUD_REACHABLE, 0);
 	cr_expect_eq(collect(), 0);
 }
 
@@ -225,12 +220,12 @@ Test(reduce_unresolved, answered_ipv6)
 /* STALE -> DELAY -> PROBE: unicast requests until the owner confirms. */
 Test(reduce_unresolved, stale_reconfirmed)
 {
-	neigh(T0, "10.0.0.10", MAC_GW, MAC_GW, NUD_REACHABLE, NUD_STALE, 0);
+	neigh(T0, "10.0.0.10", MAC_GW, MAC_GW, FT_NUD_REACHABLE, FT_NUD_STALE, 0);
 	ask(T0 + 5 * SEC, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
 	ask(T0 + 6 * SEC, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
 	ask(T0 + 7 * SEC, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
 	answer(T0 + 7 * SEC + MS, "10.0.0.10", MAC_GW, "10.0.0.1");
-	neigh(T0 + 7 * SEC + MS, "10.0.0.10", MAC_GW, MAC_GW, NUD_PROBE, NUD_REACHABLE, 0);
+	neigh(T0 + 7 * SEC + MS, "10.0.0.10", MAC_GW, MAC_GW, FT_NUD_PROBE, FT_NUD_REACHABLE, 0);
 	cr_expect_eq(collect(), 0);
 }
 
@@ -241,7 +236,7 @@ Test(reduce_unresolved, confirmed_by_entry)
 	ask(T0, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
 	ask(T0 + SEC, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
 	ask(T0 + 2 * SEC, "10.0.0.1", "10.0.0.10", MAC_GW, 0);
-	neigh(T0 + 2 * SEC + MS, "10.0.0.10", MAC_GW, MAC_GW, NUD_PROBE, NUD_REACHABLE, 0);
+	neigh(T0 + 2 * SEC + MS, "10.0.0.10", MAC_GW, MAC_GW, FT_NUD_PROBE, FT_NUD_REACHABLE, 0);
 	cr_expect_eq(collect(), 0);
 }
 

@@ -133,8 +133,6 @@ static bool reply_unsolicited(struct ft_reducer *r, const struct ft_ipclaim *c,
 
 /* ---- unresolved neighbours ---- */
 
-#define NUD_FAILED 0x20
-#define NUD_VALID 0xde	/* PERMANENT NOARP REACHABLE PROBE STALE DELAY */
 
 static struct ft_neighst *neigh_get(struct ft_reducer *r, __u8 family, __u32 ifindex,
 				    const __u8 *ip, __u64 ts)
@@ -391,7 +389,7 @@ int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e)
 		return 0;
 	/* Resolution gave up: the episode ends FAILED. A failing entry says
 	 * nothing about who owns the address. */
-	if (e->new_state == NUD_FAILED) {
+	if (e->new_state == FT_NUD_FAILED) {
 		n = neigh_get(r, e->family, e->ifindex, e->ip, e->ts_ns);
 		if (!n)
 			return -ENOMEM;
@@ -400,7 +398,7 @@ int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e)
 		return 0;
 	}
 	/* An entry with an address: resolved. */
-	if ((e->new_state & NUD_VALID) && !ft_mac_is_zero(e->new_mac))
+	if ((e->new_state & FT_NUD_VALID) && !ft_mac_is_zero(e->new_mac))
 		unres_answered(r, e->family, e->ifindex, e->ip);
 	/* Entries being resolved or failing have no address yet. */
 	if (ft_mac_is_zero(e->new_mac) ||

@@ -176,11 +176,12 @@ static void print_arp(struct ft_event_printer *p, const struct ft_arp_event *e)
 
 static const char *nud_str(__u16 s)
 {
-	/* Most significant state wins; NUD_* values from linux/neighbour.h. */
+	/* Most significant state wins. */
 	static const struct { __u16 bit; const char *name; } states[] = {
-		{ 0x80, "PERMANENT" }, { 0x40, "NOARP" }, { 0x20, "FAILED" },
-		{ 0x10, "PROBE" },     { 0x08, "DELAY" }, { 0x04, "STALE" },
-		{ 0x02, "REACHABLE" }, { 0x01, "INCOMPLETE" },
+		{ FT_NUD_PERMANENT, "PERMANENT" }, { FT_NUD_NOARP, "NOARP" },
+		{ FT_NUD_FAILED, "FAILED" },	   { FT_NUD_PROBE, "PROBE" },
+		{ FT_NUD_DELAY, "DELAY" },	   { FT_NUD_STALE, "STALE" },
+		{ FT_NUD_REACHABLE, "REACHABLE" }, { FT_NUD_INCOMPLETE, "INCOMPLETE" },
 	};
 
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
