@@ -157,6 +157,7 @@ static __u64 flux_id(const struct ft_finding *f)
 
 static void sample_of(const struct ft_finding *f, struct ft_sample *s)
 {
+	memset(s, 0, sizeof(*s));
 	memcpy(s->client_ip, f->client_ip, 16);
 	memcpy(s->server_ip, f->server_ip, 16);
 	s->client_port = f->client_port;
