@@ -53,6 +53,7 @@ class Raw:
         self.recsize = {}
         self.replay = []
         self.replaymem = []
+        self.reducer1m = defaultdict(list)  # arm -> [[records, ms, rss_kb, groups, flows, lost]]
         self.tr_events = None
         self.invalid = []
         self.readonly = None
@@ -101,6 +102,8 @@ class Raw:
             self.replay.append([int(x) for x in w[1:]])
         elif k == "replaymem":
             self.replaymem.append([w[1]] + [int(x) for x in w[2:]])
+        elif k == "reducer1m":
+            self.reducer1m[w[1]].append([int(x) for x in w[4:10]])
 
     def kept(self, arm, metric):
         """Median over runs of arm / nothing-attached measured in the same run."""
@@ -361,6 +364,41 @@ def section_userspace(r, out):
     out.append("")
 
 
+def reducer1m(r, arm):
+    """Medians of the 1M-flow runs of one arm: records/s, wall ms, RSS KiB, groups,
+    flows in groups, lost."""
+    runs = r.reducer1m.get(arm)
+    if not runs:
+        return None
+    ms = med([x[1] for x in runs])
+    return (runs[0][0] / (ms / 1000.0) if ms else None, ms, med([x[2] for x in runs]),
+            runs[0][3], runs[0][4], runs[0][5])
+
+
+def section_reducer1m(r, out):
+    out.append("### The reducer over 1M flows\n")
+    if not r.reducer1m:
+        out.append("Not measured (needs build/fluxtrace).\n")
+        return
+    out.append("`tools/bench/mktrace FILE 1000000`: a recorded trace of one busy server, 1M TCP "
+               "flows from 1M clients (90% answered out of the wrong interface: one "
+               "`return_path_mismatch` group; 9% healthy; 1% unanswered over 1,000 ports: 1,000 "
+               "`one_way` groups), then `progcost maxrss -- build/fluxtrace -r FILE --json` with "
+               "every flow kept (`--max-flows 1048576`) and with the default bounds (65,536 "
+               "flows). Medians of 3 runs, alternating; the wall time includes start-up, reading, "
+               "the report (grouping 1M per-flow findings) and writing the JSON.\n")
+    out.append("| run | records/s | wall ms | max RSS | asymmetry findings (groups) "
+               "| flows in them | lost (counted) |")
+    out.append("|---|--:|--:|--:|--:|--:|--:|")
+    for arm, label in (("all", "`--max-flows 1048576`: every flow kept"),
+                       ("default", "default bounds")):
+        v = reducer1m(r, arm)
+        if v:
+            out.append(f"| {label} | {fmt(v[0])} | {fmt(v[1])} | {fmt(v[2] / 1024.0, 1)} MiB | "
+                       f"{fmt(v[3])} | {fmt(v[4])} | {fmt(v[5])} |")
+    out.append("")
+
+
 def mem_per_flow(r):
     if len(r.replaymem) < 2:
         return None
@@ -443,6 +481,16 @@ def summary(r, out):
         per = mem_per_flow(r)
         rows.append(("memory per tracked flow (-r) <= 512 B", fmt(per, 0, " B"),
                      verdict(per is not None and per <= 512)))
+    v = reducer1m(r, "all")
+    if v:
+        per = v[2] * 1024 / 1e6
+        rows.append(("reducer, 1M flows all kept: max RSS per flow <= 600 B",
+                     f"{fmt(per, 0)} B ({fmt(v[0])} records/s)", verdict(per <= 600)))
+    v = reducer1m(r, "default")
+    if v:
+        rows.append(("reducer, 1M flows, default bounds: max RSS <= 64 MiB, losses counted",
+                     f"{fmt(v[2] / 1024.0, 1)} MiB, {fmt(v[5])} lost",
+                     verdict(v[2] <= 64 * 1024 and v[5] > 0)))
     out.append("## Targets\n")
     out.append("| target | measured | met |")
     out.append("|---|--:|---|")
@@ -481,6 +529,7 @@ def main():
     section_churn(r, out)
     section_volume(r, out)
     section_userspace(r, out)
+    section_reducer1m(r, out)
     section_sizes(r, out)
     with open(sys.argv[2], "w") as f:
         f.write("\n".join(out))

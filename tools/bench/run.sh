@@ -7,7 +7,9 @@
 #   3. throughput kept (64-byte UDP flood, iperf3 TCP), alternating runs;
 #   4. flow churn (new flows/s, losses, stop time);
 #   5. ring-buffer events per packet on long-lived flows;
-#   6. user space: -r reduction speed, memory per flow, trace bytes/record.
+#   6. user space: -r reduction speed, memory per flow, trace bytes/record;
+#      the reducer over 1M flows (tools/bench/mktrace.c), all kept and with
+#      the default bounds: rate, peak memory, groups, losses.
 # Results go to tools/bench/BENCHMARKS.md (FT_BENCH_OUT overrides), raw figures to
 # BUILD/bench/raw.txt. Figures are printed, never judged: a slow run does
 # not fail. FT_BENCH_RUNS (default 5) alternating throughput runs (the
@@ -89,6 +91,7 @@ bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
 cc "${CFLAGS[@]}" tools/bench/progcost.c user/record/reader.c user/record/writer.c \
 	user/common/scope.c -o "$PROGCOST" \
 	$(pkg-config --cflags --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
+cc "${CFLAGS[@]}" tools/bench/mktrace.c user/record/writer.c -o "$OUT/mktrace" -lz
 
 # ---- what machine this is ----
 raw meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -444,6 +447,31 @@ if [[ -x $FT ]]; then
 				"$(field wall_ms "$OUT/r.err")"
 		done
 	fi
+fi
+
+# The reducer over 1M flows of one busy server (mktrace: 90% answered out of
+# the wrong interface, 9% healthy, 1% unanswered over 1,000 ports): every
+# flow kept (--max-flows 1048576), then the default bounds.
+if [[ -x $FT ]]; then
+	M1=$OUT/reducer-1m.ftr
+	log "6/6 user space: the reducer over 1M flows x 3"
+	"$OUT/mktrace" "$M1" 1000000
+	read -r _ _ _ _ _ _ _ rec _ _ < <(trace_summary "$M1")
+	for run in 1 2 3; do
+		for arm in all default; do
+			opt=()
+			[[ $arm == all ]] && opt=(--max-flows 1048576)
+			"$PROGCOST" maxrss -- "$FT" -r "$M1" --json "${opt[@]}" >"$OUT/r1m.json" \
+				2>"$OUT/r.err" || true
+			raw reducer1m "$arm" "$run" 1000000 "$rec" "$(field wall_ms "$OUT/r.err")" \
+				"$(field maxrss_kb "$OUT/r.err")" "$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(len(r["asymmetry"]), sum(f["flows"] for f in r["asymmetry"]), r["counters"]["lost_events"])
+' "$OUT/r1m.json" 2>/dev/null || echo "0 0 0")"
+		done
+	done
+	rm -f "$M1" "$OUT/r1m.json"
 fi
 
 raw meta load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
