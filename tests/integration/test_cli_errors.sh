@@ -24,6 +24,13 @@ expect_error 2 "option '-d' needs a value" -- -d
 expect_error 2 "bad --xdp-mode 'fast'" -- --xdp-mode fast
 expect_error 2 "ringbuf-size '5000': must be a power of two" -- --ringbuf-size 5000
 expect_error 2 "-r replays a trace" -- -r x.ft -i lo
+expect_error 2 "bad --window '5x': give a duration from 1s to 31d, e.g. --window 30s, 5m or 1h" \
+	-- --window 5x
+expect_error 2 "bad --window '0s'" -- --window 0s
+expect_error 2 "bad --window '32d'" -- --window 32d
+expect_error 2 "bad --fail-on 'one_way,bogus': 'bogus' is no kind; give any or kinds from: .*duplicate_ip" \
+	-- --fail-on one_way,bogus
+expect_error 2 "bad --fail-on ','" -- --fail-on ,
 expect_error 2 "bad --filter 'host 10.0.0.1 adn port 80' at 15: expected 'and' or 'or'.*fluxtrace -h" \
 	-- --filter 'host 10.0.0.1 adn port 80'
 expect_error 2 "bad --filter '\(tcp' at 5: missing '\)'" -- --filter '(tcp'
