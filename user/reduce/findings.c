@@ -296,6 +296,20 @@ static void maclist_union(struct ft_maclist *a, const struct ft_maclist *b)
 		ft_maclist_add(a, b->mac[i]);
 }
 
+/* The interfaces (the same within a group: they are in its key) and the
+ * L2 peers of both, in g. */
+static void paths_union(struct ft_finding *g, const struct ft_finding *m)
+{
+	iflist_union(&g->req_in, &m->req_in);
+	iflist_union(&g->req_out, &m->req_out);
+	iflist_union(&g->rep_in, &m->rep_in);
+	iflist_union(&g->rep_out, &m->rep_out);
+	maclist_union(&g->req_src, &m->req_src);
+	maclist_union(&g->req_dst, &m->req_dst);
+	maclist_union(&g->rep_src, &m->rep_src);
+	maclist_union(&g->rep_dst, &m->rep_dst);
+}
+
 /* Fold member m into group g: the union and sums, the samples; the worst
  * member tells the group (its flow, ICMP errors, drops). */
 static void group_merge(struct ft_finding *g, const struct ft_finding *m, bool new_peer)
@@ -321,19 +335,9 @@ static void group_merge(struct ft_finding *g, const struct ft_finding *m, bool n
 		g->got_through = agg.got_through;
 		g->n_samples = agg.n_samples;
 		memcpy(g->samples, agg.samples, sizeof(g->samples));
-		iflist_union(&g->req_in, &agg.req_in);
-		iflist_union(&g->req_out, &agg.req_out);
-		iflist_union(&g->rep_in, &agg.rep_in);
-		iflist_union(&g->rep_out, &agg.rep_out);
-		maclist_union(&g->req_src, &agg.req_src);
-		maclist_union(&g->req_dst, &agg.req_dst);
-		maclist_union(&g->rep_src, &agg.rep_src);
-		maclist_union(&g->rep_dst, &agg.rep_dst);
+		paths_union(g, &agg);
 	} else {
-		maclist_union(&g->req_src, &m->req_src);
-		maclist_union(&g->req_dst, &m->req_dst);
-		maclist_union(&g->rep_src, &m->rep_src);
-		maclist_union(&g->rep_dst, &m->rep_dst);
+		paths_union(g, m);
 	}
 	g->flows++;
 	g->peers += new_peer;
