@@ -69,17 +69,25 @@ lab_setup() {
 	done
 
 	if [[ $LAB_VARIANT == fixed ]]; then
-		lab_sysctl host net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
-		for ifname in "${HOST_IFS[@]}"; do
-			local table=$((100 + ${ifname#eth}))
-			lab_sysctl host "net.ipv4.conf.$ifname.arp_ignore=1" \
-				"net.ipv4.conf.$ifname.arp_announce=2"
-			on host ip route add 10.0.1.0/24 dev "$ifname" src "${HOST_IP[$ifname]}" \
-				table "$table"
-			on host ip rule add from "${HOST_IP[$ifname]}" table "$table" pref "$table"
-		done
+		lab_fix
 	fi
 	lab_serve host --tcp "$SERVICE_PORT" --udp "$SERVICE_PORT"
+}
+
+# lab_fix: the fixed variant's settings on the host: only the interface
+# holding an address answers ARP for it and replies leave by their source
+# address. Also applied to a running flux lab (a flux episode that ends).
+lab_fix() {
+	local ifname table
+	lab_sysctl host net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+	for ifname in "${HOST_IFS[@]}"; do
+		table=$((100 + ${ifname#eth}))
+		lab_sysctl host "net.ipv4.conf.$ifname.arp_ignore=1" \
+			"net.ipv4.conf.$ifname.arp_announce=2"
+		on host ip route add 10.0.1.0/24 dev "$ifname" src "${HOST_IP[$ifname]}" \
+			table "$table"
+		on host ip rule add from "${HOST_IP[$ifname]}" table "$table" pref "$table"
+	done
 }
 
 lab_traffic() {
