@@ -12,6 +12,7 @@
 #include "fluxtrace/events.h"
 #include "cli.h"
 #include "common/log.h"
+#include "common/names.h"
 #include "common/scope.h"
 #include "render/http.h"
 
@@ -30,7 +31,13 @@ static const char usage_text[] =
 	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin)\n"
 	"      --events             print every event as one line (debugging view)\n"
 	"      --json               print the report as one JSON object\n"
-	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines)\n"
+	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines\n"
+	"                           of findings opened, updated, resolved; with -r: in the\n"
+	"                           trace's time)\n"
+	"      --window DURATION    a finding is active while its evidence is this recent,\n"
+	"                           resolved after (30s, 5m, 1h; default 5m with --interval\n"
+	"                           or --metrics, else none: every finding of the run counts)\n"
+	"      --fail-on any|KIND[,KIND...]  exit 3 when such an alarm is reported at the end\n"
 	"      --xdp-mode MODE      off (default: ingress at tc), auto (native XDP where the\n"
 	"                           driver has it, else generic), native, or generic\n"
 	"      --max-flows N        flows tracked in the kernel (default " FT_STR(FT_DEFAULT_MAX_FLOWS) ")\n"
@@ -56,6 +63,58 @@ static void __attribute__((format(printf, 1, 2), noreturn)) usage_error(const ch
 	va_end(ap);
 	fputs("; see 'fluxtrace -h'\n", stderr);
 	exit(2);
+}
+
+/* A duration: whole seconds, or a number with s, m, h or d; from 1 s to
+ * 31 days. */
+static __u64 parse_duration(const char *opt, const char *arg)
+{
+	unsigned long v, unit = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (*end && end[1])
+		unit = 0;
+	else if (*end)
+		unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : *end == 'd' ? 86400 : 0;
+	if (errno || end == arg || arg[0] == '-' || !unit || v == 0 ||
+	    v > 31UL * 24 * 3600 / unit) {
+		fprintf(stderr, "fluxtrace: bad %s '%s': give a duration from 1s to 31d, e.g. "
+			"%s 30s, 5m or 1h; see 'fluxtrace -h'\n", opt, arg, opt);
+		exit(2);
+	}
+	return v * unit * 1000000000ULL;
+}
+
+/* --fail-on any | KIND[,KIND...] */
+static __u32 parse_fail_on(const char *arg)
+{
+	char buf[256], *save = NULL;
+	__u32 mask = 0;
+
+	if (!strcmp(arg, "any"))
+		return (1u << FT_KIND_MAX) - 1;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (char *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		int kind = ft_kind_by_name(k);
+
+		if (kind < 0) {
+			char names[256];
+			size_t off = 0;
+
+			for (unsigned int i = 0; i < FT_KIND_MAX; i++)
+				off += snprintf(names + off, sizeof(names) - off, "%s%s",
+						i ? ", " : "", ft_kind_name(i));
+			usage_error("bad --fail-on '%s': '%s' is no kind; give any or kinds "
+				    "from: %s", arg, k, names);
+		}
+		mask |= 1u << kind;
+	}
+	if (!mask)
+		usage_error("bad --fail-on '%s': give any or kinds, e.g. duplicate_ip,one_way",
+			    arg);
+	return mask;
 }
 
 /* Whole seconds in [1, 31 days]; anything else is a usage error. */
@@ -120,7 +179,7 @@ static void parse_filter(struct ft_config *cfg, const char *arg)
 }
 
 enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
-       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER };
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER, OPT_WINDOW, OPT_FAIL_ON };
 
 void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 {
@@ -132,6 +191,8 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 		{ "events", no_argument, NULL, OPT_EVENTS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "xdp-mode", required_argument, NULL, OPT_XDP_MODE },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF },
@@ -170,6 +231,12 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			break;
 		case OPT_INTERVAL:
 			cfg->live.interval_ns = parse_seconds("--interval", optarg);
+			break;
+		case OPT_WINDOW:
+			cfg->reduce.window_ns = parse_duration("--window", optarg);
+			break;
+		case OPT_FAIL_ON:
+			cfg->fail_on = parse_fail_on(optarg);
 			break;
 		case OPT_XDP_MODE:
 			if (!strcmp(optarg, "auto"))
@@ -239,9 +306,13 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 	if (optind < argc)
 		usage_error("unexpected argument '%s' (interfaces go after -i)", argv[optind]);
 	if (cfg->read_path && (cfg->ifaces_spec || cfg->live.duration_ns || cfg->live.write_path ||
-			       cfg->live.metrics || cfg->live.interval_ns))
-		usage_error("%s: -r replays a trace; -i, -d, -w, --interval and --metrics apply "
-			    "only when tracing", cfg->read_path);
+			       cfg->live.metrics))
+		usage_error("%s: -r replays a trace; -i, -d, -w and --metrics apply only when "
+			    "tracing", cfg->read_path);
+	if (cfg->live.interval_ns && !cfg->reduce.window_ns)
+		cfg->reduce.window_ns = FT_DEFAULT_WINDOW_NS;
+	if (cfg->live.metrics && !cfg->reduce.window_ns)
+		cfg->reduce.window_ns = FT_DEFAULT_WINDOW_NS;
 	if (cfg->read_path && cfg->scope)
 		usage_error("%s: --filter applies only when tracing (the kernel judges the "
 			    "packets; a recorded trace holds only what was in scope)", cfg->read_path);

@@ -20,7 +20,13 @@ struct ft_config {
 	const char *allow[FT_ALLOW_MAX + 1];
 	int n_allow;
 	struct ft_scope *scope;		/* --filter, compiled */
+	__u32 fail_on;			/* --fail-on: bit per enum ft_finding_kind */
 };
+
+/* --window when --interval or --metrics is given without one. */
+#define FT_DEFAULT_WINDOW_NS (300 * 1000000000ULL)
+/* Exit status when --fail-on finds an alarm of its kinds. */
+#define FT_EXIT_FINDINGS 3
 
 #define FT_CONFIG_DEFAULT                                                      \
 	{                                                                      \

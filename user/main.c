@@ -20,6 +20,7 @@
 #include "record/trace.h"
 #include "reduce/reducer.h"
 #include "render/events.h"
+#include "render/lines.h"
 #include "render/render.h"
 
 /* What the report callback needs. */
@@ -27,8 +28,20 @@ struct ft_run {
 	const struct ft_config *cfg;
 	struct ft_session session;
 	struct ft_render_ctx render;
+	struct ft_lines *lines;		/* --json --interval */
 	bool tty;
+	bool failed;			/* --fail-on: an alarm of its kinds at the end */
 };
+
+/* --fail-on: any alarm of those kinds in the run, active or resolved (a
+ * CI job wants to know it happened); look-alikes and --allow never count. */
+static bool fail_on_hit(const struct ft_config *cfg, const struct ft_report *rep)
+{
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+		if ((cfg->fail_on & (1u << k)) && rep->findings.per_kind[k])
+			return true;
+	return false;
+}
 
 static void report(void *ctx, bool final)
 {
@@ -42,7 +55,11 @@ static void report(void *ctx, bool final)
 		pr_warn("out of memory making the report\n");
 		return;
 	}
-	if (run->cfg->json) {
+	if (final)
+		run->failed = fail_on_hit(run->cfg, &rep);
+	if (run->lines) {
+		ft_render_lines(run->lines, &rep, &run->render, out, final);
+	} else if (run->cfg->json) {
 		ft_render_json(&rep, &run->render, out);
 	} else {
 		/* The live view redraws in place on a terminal. */
@@ -62,6 +79,24 @@ static __s64 mono_to_wall_offset(void)
 	return (__s64)(wall.tv_sec * 1000000000ULL + wall.tv_nsec) - (__s64)ft_now_ns();
 }
 
+/* --interval in a replay: a report wherever the live run could have made
+ * one, at a counters record (the live run reads the counters right before
+ * each report) at least the interval after the last; the trace's time,
+ * not the wall clock's. */
+static void replay_tick(struct ft_run *run, const void *rec, size_t len, __u64 *last_ns)
+{
+	const struct ft_counters_record *c = rec;
+
+	if (!run->cfg->live.interval_ns || len < sizeof(*c) || c->type != FT_REC_COUNTERS)
+		return;
+	if (!*last_ns)
+		*last_ns = c->ts_ns;
+	else if (c->ts_ns - *last_ns >= run->cfg->live.interval_ns) {
+		report(run, false);
+		*last_ns = c->ts_ns;
+	}
+}
+
 static int replay(struct ft_run *run)
 {
 	struct ft_trace_meta meta = {};
@@ -69,6 +104,7 @@ static int replay(struct ft_run *run)
 	const void *rec;
 	size_t len;
 	char err[512];
+	__u64 last_ns = 0;
 	int status;
 
 	r = ft_trace_open(run->cfg->read_path, &meta, err, sizeof(err));
@@ -78,8 +114,13 @@ static int replay(struct ft_run *run)
 	}
 	if (run->cfg->live.events)
 		run->session.printer = ft_event_printer_new(stdout, meta.mono_to_wall_ns);
-	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD)
+	run->render.host = meta.host;
+	run->render.source = run->cfg->read_path;
+	run->render.mono_to_wall_ns = meta.mono_to_wall_ns;
+	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD) {
 		ft_session_record(&run->session, rec, len);
+		replay_tick(run, rec, len, &last_ns);
+	}
 	if (status == FT_TRACE_ERROR) {
 		pr_warn("%s\n", ft_trace_error(r));
 		ft_trace_close_reader(r);
@@ -89,9 +130,6 @@ static int replay(struct ft_run *run)
 		pr_warn("%s (the trace ends early, e.g. the recording was killed: reporting what "
 			"was intact)\n", ft_trace_error(r));
 
-	run->render.host = meta.host;
-	run->render.source = run->cfg->read_path;
-	run->render.mono_to_wall_ns = meta.mono_to_wall_ns;
 	report(run, true);
 	ft_trace_close_reader(r);
 	return 0;
@@ -124,6 +162,10 @@ int main(int argc, char **argv)
 	run.render.source = "live";
 	run.render.mono_to_wall_ns = mono_to_wall_offset();
 	run.render.color = run.tty && !cfg.json && !getenv("NO_COLOR");
+	if (cfg.json && cfg.live.interval_ns && !(run.lines = ft_lines_new())) {
+		pr_warn("out of memory\n");
+		return 1;
+	}
 
 	if (cfg.read_path) {
 		ret = replay(&run);
@@ -135,7 +177,8 @@ int main(int argc, char **argv)
 		ret = ft_trace_live(&cfg.live, &run.session);
 	}
 	ft_event_printer_free(run.session.printer);
+	ft_lines_free(run.lines);
 	ft_reducer_free(run.session.reducer);
 	ft_cli_free(&cfg);
-	return ret;
+	return !ret && run.failed ? FT_EXIT_FINDINGS : ret;
 }

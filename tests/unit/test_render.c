@@ -184,7 +184,8 @@ Test(render, json_contract)
 
 	scenario(R);
 	doc = jparse_line(render(R, true, &no_facts));
-	cr_expect_eq(jnum(jget(doc, "fluxtrace")), 1);
+	cr_expect_eq(jnum(jget(doc, "fluxtrace")), 2);
+	cr_expect_eq(jnum(jget(doc, "window_seconds")), 0);
 	cr_expect_str_eq(jstr(jget(doc, "host")), "testhost");
 	cr_expect_str_eq(jstr(jget(doc, "start")), "2023-11-14T22:15:00.000000Z");
 	cr_expect_str_eq(jstr(jget(doc, "end")), "2023-11-14T22:15:10.000000Z");
@@ -227,6 +228,15 @@ Test(render, json_contract)
 	cr_expect_str_eq(jstr(jget(a, "first_seen")), "2023-11-14T22:15:01.000000Z");
 	cr_expect_str_eq(jstr(jget(a, "last_seen")), "2023-11-14T22:15:01.001000Z");
 	cr_expect_not_null(strstr(jstr(jget(a, "hint")), "host facts unavailable"));
+	/* The group: one flow, its sample, a stable id, active without a window. */
+	cr_expect_str_eq(jstr(jget(a, "role")), "server");
+	cr_expect_eq(jnum(jget(a, "flows")), 1);
+	cr_expect_eq(jnum(jget(a, "peers")), 1);
+	cr_assert_eq(jget(a, "samples")->n, 1);
+	cr_expect_str_eq(jstr(jget(jget(jat(jget(a, "samples"), 0), "client"), "ip")), "10.0.1.5");
+	cr_expect_eq(jnum(jget(jget(jat(jget(a, "samples"), 0), "packets"), "reply")), 1);
+	cr_expect_eq(strlen(jstr(jget(a, "id"))), 16);
+	cr_expect_str_eq(jstr(jget(a, "state")), "active");
 
 	cr_assert_eq(jget(doc, "arp_flux")->n, 1);
 	d = jat(jget(doc, "arp_flux"), 0);
@@ -240,6 +250,8 @@ Test(render, json_contract)
 	cr_expect(is_rfc3339(jstr(jget(d, "first_seen"))));
 	cr_expect(is_rfc3339(jstr(jget(d, "last_seen"))));
 	cr_expect_gt(strlen(jstr(jget(d, "hint"))), 20);
+	cr_expect_eq(strlen(jstr(jget(d, "id"))), 16);
+	cr_expect_str_neq(jstr(jget(d, "id")), jstr(jget(a, "id")));
 	cr_expect_eq(jget(doc, "classified")->n, 0);
 	jfree(doc);
 }
@@ -515,13 +527,16 @@ Test(render, text_fits_100_columns)
 	check_columns(render(R, false, &ctx));
 }
 
-/* A flood of findings: every one counted, a bounded number listed. */
+/* A flood of findings (1100 clients, each its own unanswered request on
+ * its own address): every one counted, a bounded number listed. */
 Test(render, findings_are_bounded_per_kind)
 {
 	struct ft_report rep;
 	struct jv *doc;
 
 	for (__u32 i = 0; i < 1100; i++) {
+		char a[32];
+
 		struct ft_flow_event e = { .type = FT_REC_FLOW_NEW, .hook = FT_HOOK_TC_EGRESS };
 
 		e.flags = FT_FLOW_INIT_SURE;
@@ -529,7 +544,8 @@ Test(render, findings_are_bounded_per_kind)
 		e.ts_ns = T0 + i;
 		e.key.family = FT_FAMILY_IPV4;
 		e.key.proto = 6;
-		inet_pton(AF_INET, "10.0.0.2", e.key.addr_a);
+		snprintf(a, sizeof(a), "10.0.%u.%u", i / 200, i % 200 + 1);
+		inet_pton(AF_INET, a, e.key.addr_a);
 		inet_pton(AF_INET, "192.0.2.1", e.key.addr_b);
 		e.key.port_a = 10000 + i;
 		e.key.port_b = 80;

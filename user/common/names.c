@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
+#include <string.h>
 #include "common/names.h"
 
 #define NAME_OF(table, i, none) \
@@ -38,6 +39,14 @@ const char *ft_counter_name(unsigned int counter)
 	};
 
 	return NAME_OF(names, counter, "unknown");
+}
+
+int ft_kind_by_name(const char *name)
+{
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+		if (!strcmp(name, ft_kind_name(k)))
+			return k;
+	return -1;
 }
 
 const char *ft_kind_name(unsigned int kind)
@@ -116,6 +125,16 @@ const char *ft_drop_reason_name(unsigned int reason)
 const char *ft_owners_name(unsigned int verdict)
 {
 	return verdict == FT_DUP_ONE_HOST ? "one_host" : "several";
+}
+
+const char *ft_state_name(unsigned int state)
+{
+	return state == FT_STATE_RESOLVED ? "resolved" : "active";
+}
+
+const char *ft_role_name(unsigned int role)
+{
+	return role == FT_ROLE_CLIENT ? "client" : "server";
 }
 
 const char *ft_evidence_name(unsigned int bit)

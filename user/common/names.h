@@ -59,6 +59,8 @@ const char *ft_hook_name(unsigned int hook);
 const char *ft_counter_name(unsigned int counter);
 /* "return_path_mismatch", ...; NULL out of range. */
 const char *ft_kind_name(unsigned int kind);
+/* The kind of that name, or -1. */
+int ft_kind_by_name(const char *name);
 /* Asymmetry kinds go in the "asymmetry" list, the others in "arp_flux". */
 bool ft_kind_is_asymmetry(unsigned int kind);
 /* "asymmetry" or "arp_flux": the report list (and metrics label) of a kind. */
@@ -69,6 +71,24 @@ const char *ft_oneway_reason_name(unsigned int reason);
 const char *ft_drop_reason_name(unsigned int reason);
 /* enum ft_dup_verdict: "one_host", "several". */
 const char *ft_owners_name(unsigned int verdict);
+
+/* A finding's lifecycle (--window): "active", "resolved". Without a
+ * window every finding of the run counts, and is named active. */
+enum ft_state {
+	FT_STATE_NONE,
+	FT_STATE_ACTIVE,	/* evidence newer than the window */
+	FT_STATE_RESOLVED,	/* nothing renewed it for the window */
+};
+const char *ft_state_name(unsigned int state);
+
+/* Which end of a grouped asymmetry finding's flows this host is:
+ * "server" (requests came in, or passed through) or "client" (they only
+ * left). */
+enum ft_role {
+	FT_ROLE_SERVER,
+	FT_ROLE_CLIENT,
+};
+const char *ft_role_name(unsigned int role);
 /* Bit i of a duplicate_ip's evidence (FT_EVID_* in model/model.h):
  * "same_vendor", ...; NULL out of range. */
 const char *ft_evidence_name(unsigned int bit);

@@ -124,6 +124,22 @@ struct ft_unres_flow {
 #define FT_GOT_REQUEST 0x01
 #define FT_GOT_REPLY 0x02
 
+/* One member flow of a grouped asymmetry finding (ft_finding.samples). */
+#define FT_GROUP_SAMPLES 5
+struct ft_sample {
+	__u8 client_ip[16], server_ip[16];
+	__u16 client_port, server_port;
+	__u64 pkts_req, pkts_rep;
+	__u64 first_ns, last_ns;
+};
+
+/*
+ * A finding is a group: every flow (asymmetry) or every claim (ARP flux)
+ * with one grouping key, told by its worst member. The member fields
+ * (client, server, paths, ICMP, drops) are the worst member's; the
+ * interface and MAC lists are the union over the members; the packet
+ * counts, flows, peers and times cover them all (reduce/README.md).
+ */
 struct ft_finding {
 	__u8 kind;		/* enum ft_finding_kind */
 	__u8 cls;		/* enum ft_class */
@@ -165,6 +181,15 @@ struct ft_finding {
 	__u32 unres_flows_total; /* distinct flows with packets dropped */
 	__u64 unres_drops;	/* packets dropped waiting for it (at least) */
 	struct ft_unres_flow unres_flows[FT_UNRES_FLOWS];
+	/* the group */
+	__u64 id;		/* stable: a hash of the grouping key */
+	__u64 evidence_ns;	/* the newest evidence: what --window looks at */
+	__u8 state;		/* enum ft_state */
+	__u8 role;		/* enum ft_role (asymmetry) */
+	__u8 n_samples;
+	__u32 flows;		/* member flows (asymmetry; 1 for ARP flux) */
+	__u32 peers;		/* distinct remote addresses among the members */
+	struct ft_sample samples[FT_GROUP_SAMPLES]; /* the worst members, worst first */
 };
 
 /* Findings sorted worst first: by kind, alarms before look-alikes, then
@@ -178,6 +203,7 @@ struct ft_findings {
 	__u32 per_kind[FT_KIND_MAX];	/* alarmed, before truncation */
 	__u32 classified;
 	__u64 truncated;
+	__u32 active[FT_KIND_MAX];	/* alarmed and active (--window), kept or not */
 	__u32 over[FT_KIND_MAX][2];	/* trimmed away: [kind][classified] */
 	char *hints;			/* the findings' hint strings */
 };
@@ -187,7 +213,8 @@ struct ft_findings {
 /* How complete the picture is: what was seen and what was lost. */
 struct ft_health {
 	bool have_time;
-	__u64 first_ns, now_ns;	/* the window, in event time */
+	__u64 first_ns, now_ns;	/* the span of the run, in event time */
+	__u64 window_ns;	/* --window: 0, none */
 	__u64 flows_seen;
 	__u64 events, bad_records;
 	__u64 lost_events;	/* ring buffer or maps full, reducer bounds */

@@ -711,7 +711,10 @@ static void fill_view(const struct ft_flow *f, __u8 c, __u32 skip, struct ft_fin
 	x->n_drops = f->n_drops;
 	memcpy(x->drops, f->drops, sizeof(x->drops));
 	x->first_ns = f->first_ns;
-	x->last_ns = f->last_ns;
+	/* A flow renews its finding with every packet it still sends: the
+	 * reducer sees what is new, so its last event or count is the latest
+	 * evidence it has. */
+	x->last_ns = x->evidence_ns = f->last_ns;
 	x->weight = x->pkts_req + x->pkts_rep;
 	memcpy(x->tcp_flags, f->tcp_flags, sizeof(x->tcp_flags));
 	if (flow_got_through(f, c, true))
@@ -773,9 +776,10 @@ int ft_flows_collect(struct ft_reducer *r, struct ft_findings *fs)
 			err = add_finding(r, fs, f, &ev, FT_KIND_MULTIPATH, FT_CLASS_NONE);
 		if (!err && ev.oneway != FT_OW_NONE)
 			err = add_finding(r, fs, f, &ev, FT_KIND_ONE_WAY, FT_CLASS_NONE);
+		if (!err)
+			err = ft_findings_checkpoint(r, fs);
 		if (err)
 			return err;
-		ft_findings_checkpoint(fs);
 	}
 	return 0;
 }

@@ -164,9 +164,12 @@ struct ft_neighst {
 	__u32 changes;		/* MAC replaced */
 	__u32 flips;		/* replaced by a MAC it had before */
 	__u64 first_ns, last_ns;
+	__u64 changed_ns;	/* the latest MAC replacement */
 	__u8 hist[FT_NEIGH_HISTORY][6];
 	struct ft_unres unres;
 };
+
+struct ft_groups;
 
 struct ft_reducer {
 	struct ft_reduce_opts opts;
@@ -186,6 +189,7 @@ struct ft_reducer {
 	__u64 paths_dropped, macs_dropped;
 	bool have_counters;
 	struct ft_counters_record counters;
+	struct ft_groups *groups;	/* while findings are collected */
 };
 
 /* reducer.c */
@@ -198,8 +202,9 @@ __u64 ft_lost_events(const struct ft_reducer *r);
 /* findings.c */
 struct ft_finding *ft_findings_add(struct ft_findings *fs);
 int ft_findings_collect(struct ft_reducer *r, struct ft_findings *fs, bool hints);
-/* Called by collectors between entries: bounds the memory of a flood. */
-void ft_findings_checkpoint(struct ft_findings *fs);
+/* Called by collectors between entries: folds pending asymmetry findings
+ * into their groups, which bounds the memory of a flood. */
+int ft_findings_checkpoint(struct ft_reducer *r, struct ft_findings *fs);
 void ft_findings_free(struct ft_findings *fs);
 
 /* flows.c */

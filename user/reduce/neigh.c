@@ -426,6 +426,7 @@ int ft_neigh_feed_neigh(struct ft_reducer *r, const struct ft_neigh_event *e)
 	if (!memcmp(n->cur, e->new_mac, 6))
 		return 0;
 	n->changes++;
+	n->changed_ns = e->ts_ns;
 	if (hist_has(n, e->new_mac))
 		n->flips++;
 	else
@@ -641,8 +642,15 @@ static void add_claimer(struct ft_finding *x, const struct ft_claimer *m)
 	x->weight += m->count;
 	if (!x->first_ns || m->first_ns < x->first_ns)
 		x->first_ns = m->first_ns;
-	if (m->last_ns > x->last_ns)
+	/* Several MACs claiming the IP is the evidence: it is renewed while
+	 * a second one still claims it, so it dates from the second newest
+	 * claim. */
+	if (m->last_ns > x->last_ns) {
+		x->evidence_ns = x->last_ns;
 		x->last_ns = m->last_ns;
+	} else if (m->last_ns > x->evidence_ns) {
+		x->evidence_ns = m->last_ns;
+	}
 }
 static int claim_findings(struct ft_reducer *r, const struct proxy_index *px,
 			  const struct ft_ipclaim *c, struct ft_findings *fs)
@@ -719,6 +727,7 @@ static int neigh_finding(struct ft_reducer *r, const struct proxy_index *px,
 	x->changes = n->changes;
 	x->first_ns = n->first_ns;
 	x->last_ns = n->last_ns;
+	x->evidence_ns = n->changed_ns;
 	x->weight = n->changes;
 	x->cls = classify(r, x->family, x->ip, &x->macs, false, proxy);
 	return 0;
@@ -755,7 +764,7 @@ static int unres_finding(struct ft_reducer *r, const struct ft_neighst *n,
 	if (u->first_ns < x->first_ns)
 		x->first_ns = u->first_ns;
 	if (u->last_ns > x->last_ns)
-		x->last_ns = u->last_ns;
+		x->last_ns = x->evidence_ns = u->last_ns;
 	if (u->requests > x->requests)
 		x->requests = u->requests;
 	x->neigh_failed |= u->failed;
@@ -778,7 +787,6 @@ int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 
 		if (c && c->n_macs >= 2)
 			err = claim_findings(r, &px, c, fs);
-		ft_findings_checkpoint(fs);
 	}
 	for (__u32 i = 0; !err && i < r->neighs.n_alloc; i++) {
 		const struct ft_neighst *n = ft_table_at(&r->neighs, i);
@@ -787,7 +795,6 @@ int ft_neigh_collect(struct ft_reducer *r, struct ft_findings *fs)
 			err = neigh_finding(r, &px, n, fs);
 		if (n && !err)
 			err = unres_finding(r, n, fs);
-		ft_findings_checkpoint(fs);
 	}
 	free(px.mac);
 	return err;

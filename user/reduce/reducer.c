@@ -259,6 +259,7 @@ int ft_reducer_report(struct ft_reducer *r, struct ft_report *rep, bool hints)
 	h->have_time = r->have_time;
 	h->first_ns = r->first_ns;
 	h->now_ns = r->now_ns;
+	h->window_ns = r->opts.window_ns;
 	h->flows_seen = r->flows_seen;
 	h->events = r->events;
 	h->bad_records = r->bad_records;

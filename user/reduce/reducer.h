@@ -29,6 +29,9 @@ struct ft_reduce_opts {
 	 * replay elsewhere says that host facts are unavailable. */
 	bool host_facts;
 	const __u16 *oneway_udp_stream_ports; /* extra one-way UDP ports, 0-terminated */
+	/* --window: a finding is active while its newest evidence is this
+	 * recent (event time), resolved after; 0: no lifecycle. */
+	__u64 window_ns;
 };
 
 #define FT_REDUCE_OPTS_DEFAULT { .oneway_after_ns = 1000000000ULL }

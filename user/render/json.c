@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The JSON report: one object on one line, schema version 1
+ * The JSON report: one object on one line, schema version 2
  * (user/render/README.md). Field names and shapes are a contract: add, never
- * rename.
+ * rename. Version 2: a finding is a group (its counts cover every member).
  */
 #include <errno.h>
 #include <string.h>
 #include <time.h>
 #include "common/format.h"
 #include "common/names.h"
+#include "render/json.h"
 #include "render/render.h"
 
-static void jstr(FILE *out, const char *s)
+#define jstr ft_json_str
+#define jtime ft_json_time
+
+void ft_json_str(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -31,7 +35,7 @@ static void jkey(FILE *out, const char *key)
 	fputc(':', out);
 }
 
-static void jtime(FILE *out, __u64 ns, const struct ft_render_ctx *ctx)
+void ft_json_time(FILE *out, __u64 ns, const struct ft_render_ctx *ctx)
 {
 	char buf[FT_TIME_STRLEN];
 
@@ -87,10 +91,13 @@ static void jhint(FILE *out, const struct ft_report *rep, const struct ft_findin
 	jstr(out, f->hint ? f->hint : "");
 }
 
-/* What every finding ends with: when it was seen, its hint. */
+/* What every finding ends with: its group's id and state, when it was
+ * seen, its hint. */
 static void jtail(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
 		  const struct ft_render_ctx *ctx)
 {
+	fprintf(out, ",\"id\":\"%016llx\",\"state\":", (unsigned long long)f->id);
+	jstr(out, ft_state_name(f->state));
 	fprintf(out, ",\"first_seen\":");
 	jtime(out, f->first_ns, ctx);
 	fprintf(out, ",\"last_seen\":");
@@ -127,6 +134,23 @@ static void asymmetry_obj(FILE *out, const struct ft_report *rep, const struct f
 	jmacs(out, "reply_src_macs", &f->rep_src);
 	fprintf(out, ",\"packets\":{\"request\":%llu,\"reply\":%llu}",
 		(unsigned long long)f->pkts_req, (unsigned long long)f->pkts_rep);
+	fprintf(out, ",\"role\":");
+	jstr(out, ft_role_name(f->role));
+	fprintf(out, ",\"flows\":%u,\"peers\":%u,\"samples\":[", f->flows, f->peers);
+	for (int i = 0; i < f->n_samples; i++) {
+		const struct ft_sample *s = &f->samples[i];
+
+		fprintf(out, "%s{\"packets\":{\"request\":%llu,\"reply\":%llu}", i ? "," : "",
+			(unsigned long long)s->pkts_req, (unsigned long long)s->pkts_rep);
+		jendpoint(out, "client", f->family, s->client_ip, s->client_port);
+		jendpoint(out, "server", f->family, s->server_ip, s->server_port);
+		fprintf(out, ",\"first_seen\":");
+		jtime(out, s->first_ns, ctx);
+		fprintf(out, ",\"last_seen\":");
+		jtime(out, s->last_ns, ctx);
+		fputc('}', out);
+	}
+	fputc(']', out);
 	fprintf(out, ",\"icmp_errors\":[");
 	for (int i = 0; i < f->n_icmp; i++) {
 		fprintf(out, "%s{\"type\":%u,\"code\":%u,\"from\":", i ? "," : "", f->icmp[i].type,
@@ -217,6 +241,15 @@ static void arp_obj(FILE *out, const struct ft_report *rep, const struct ft_find
 	jtail(out, rep, f, ctx);
 }
 
+void ft_json_finding(FILE *out, const struct ft_report *rep, const struct ft_finding *f,
+		     const struct ft_render_ctx *ctx)
+{
+	if (ft_kind_is_asymmetry(f->kind))
+		asymmetry_obj(out, rep, f, ctx);
+	else
+		arp_obj(out, rep, f, ctx);
+}
+
 static void finding_list(FILE *out, const struct ft_report *rep, const struct ft_findings *fs,
 			 const struct ft_render_ctx *ctx, const char *key, int which)
 {
@@ -237,10 +270,7 @@ static void finding_list(FILE *out, const struct ft_report *rep, const struct ft
 		if (!first)
 			fputc(',', out);
 		first = false;
-		if (asym)
-			asymmetry_obj(out, rep, f, ctx);
-		else
-			arp_obj(out, rep, f, ctx);
+		ft_json_finding(out, rep, f, ctx);
 	}
 	fputc(']', out);
 }
@@ -250,8 +280,9 @@ static void jcount(FILE *out, const char *key, __u64 v)
 	fprintf(out, ",\"%s\":%llu", key, (unsigned long long)v);
 }
 
-static void counters_obj(FILE *out, const struct ft_report *rep, const struct ft_findings *fs)
+void ft_json_counters(FILE *out, const struct ft_report *rep)
 {
+	const struct ft_findings *fs = &rep->findings;
 	const struct ft_health *h = &rep->health;
 	const __u64 *k = h->counters.kernel;
 
@@ -314,7 +345,7 @@ int ft_render_json(const struct ft_report *rep, const struct ft_render_ctx *ctx,
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		start = end = (__u64)ts.tv_sec * FT_NSEC + ts.tv_nsec;
 	}
-	fprintf(out, "{\"fluxtrace\":1,\"host\":");
+	fprintf(out, "{\"fluxtrace\":2,\"host\":");
 	jstr(out, ctx->host ? ctx->host : "");
 	fprintf(out, ",\"source\":");
 	jstr(out, ctx->source ? ctx->source : "");
@@ -322,8 +353,9 @@ int ft_render_json(const struct ft_report *rep, const struct ft_render_ctx *ctx,
 	jtime(out, start, ctx);
 	fprintf(out, ",\"end\":");
 	jtime(out, end, ctx);
+	fprintf(out, ",\"window_seconds\":%.3f", (double)rep->health.window_ns / FT_NSEC);
 	interfaces_arr(out, rep);
-	counters_obj(out, rep, fs);
+	ft_json_counters(out, rep);
 	finding_list(out, rep, fs, ctx, "asymmetry", 0);
 	finding_list(out, rep, fs, ctx, "arp_flux", 1);
 	finding_list(out, rep, fs, ctx, "classified", 2);

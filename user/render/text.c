@@ -106,6 +106,18 @@ static const char *endpoint(__u8 family, const __u8 *ip, __u16 port, bool ports,
 	return buf;
 }
 
+/* With --window: whether the finding is still renewed. */
+static const char *state_tag(const struct ft_finding *f)
+{
+	switch (f->state) {
+	case FT_STATE_ACTIVE:
+		return " [active]";
+	case FT_STATE_RESOLVED:
+		return " [resolved]";
+	}
+	return "";
+}
+
 /* "in eth0 from aa:.. out eth1 to bb:.." for one direction. */
 static void path_part(const struct ft_report *rep, const struct ft_iflist *in,
 		      const struct ft_maclist *from, const struct ft_iflist *out,
@@ -134,14 +146,23 @@ static void asymmetry_line(const struct ft_report *rep, const struct ft_finding 
 
 	path_part(rep, &f->req_in, &f->req_src, &f->req_out, &f->req_dst, req, sizeof(req));
 	path_part(rep, &f->rep_in, &f->rep_src, &f->rep_out, &f->rep_dst, rpl, sizeof(rpl));
-	FT_APPEND(buf, len, off, "%s %s -> %s", ft_fmt_proto(f->proto, pb),
-		  endpoint(f->family, f->client_ip, f->client_port, ports, cl, sizeof(cl)),
-		  endpoint(f->family, f->server_ip, f->server_port, ports, sv, sizeof(sv)));
+	if (f->flows <= 1)
+		FT_APPEND(buf, len, off, "%s %s -> %s", ft_fmt_proto(f->proto, pb),
+			  endpoint(f->family, f->client_ip, f->client_port, ports, cl, sizeof(cl)),
+			  endpoint(f->family, f->server_ip, f->server_port, ports, sv, sizeof(sv)));
+	else if (f->role == FT_ROLE_CLIENT)
+		FT_APPEND(buf, len, off, "%s %s -> %u flows to %u %s", ft_fmt_proto(f->proto, pb),
+			  endpoint(f->family, f->client_ip, 0, false, cl, sizeof(cl)), f->flows,
+			  f->peers, plural(f->peers, "server", "servers"));
+	else
+		FT_APPEND(buf, len, off, "%s %u flows from %u %s -> %s", ft_fmt_proto(f->proto, pb),
+			  f->flows, f->peers, plural(f->peers, "client", "clients"),
+			  endpoint(f->family, f->server_ip, f->server_port, ports, sv, sizeof(sv)));
 	if (f->kind == FT_KIND_ONE_WAY)
 		FT_APPEND(buf, len, off, " [%s]", ft_oneway_reason_name(f->reason));
-	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu packets; %s-%s", req, rpl,
+	FT_APPEND(buf, len, off, ": request%s; reply%s; %llu/%llu packets; %s-%s%s", req, rpl,
 		  (unsigned long long)f->pkts_req, (unsigned long long)f->pkts_rep,
-		  hhmmss(f->first_ns, ctx, t1), hhmmss(f->last_ns, ctx, t2));
+		  hhmmss(f->first_ns, ctx, t1), hhmmss(f->last_ns, ctx, t2), state_tag(f));
 	for (int i = 0; i < f->n_icmp; i++) {
 		char from[FT_IP_STRLEN];
 
@@ -188,16 +209,16 @@ static void arp_line(const struct ft_report *rep, const struct ft_finding *f,
 				  u->sport, ft_fmt_ip(u->family, u->dst, b), u->dport,
 				  u->via_gateway ? " via it" : "");
 		}
-		FT_APPEND(buf, len, off, "; %s-%s", hhmmss(f->first_ns, ctx, t1),
-			  hhmmss(f->last_ns, ctx, t2));
+		FT_APPEND(buf, len, off, "; %s-%s%s", hhmmss(f->first_ns, ctx, t1),
+			  hhmmss(f->last_ns, ctx, t2), state_tag(f));
 		return;
 	}
 	if (f->kind == FT_KIND_DUPLICATE_IP)
 		FT_APPEND(buf, len, off, "; %s",
 			  f->reason == FT_DUP_ONE_HOST ? "one multi-homed host" : "several owners");
-	FT_APPEND(buf, len, off, "; %u %s; %s-%s", f->changes,
+	FT_APPEND(buf, len, off, "; %u %s; %s-%s%s", f->changes,
 		  plural(f->changes, "change", "changes"), hhmmss(f->first_ns, ctx, t1),
-		  hhmmss(f->last_ns, ctx, t2));
+		  hhmmss(f->last_ns, ctx, t2), state_tag(f));
 }
 
 static const char *kind_color(unsigned int kind)
@@ -228,6 +249,21 @@ static void finding(const struct text *t, const struct ft_report *rep, const str
 	else
 		arp_line(rep, f, ctx, line + off, sizeof(line) - off);
 	wrap(t, 2, 6, line);
+	if (f->flows > 1) {
+		bool ports = f->proto == 6 || f->proto == 17;
+		char a[80], b[80];
+
+		off = 0;
+		FT_APPEND(line, sizeof(line), off, "e.g.");
+		for (int i = 0; i < f->n_samples; i++) {
+			const struct ft_sample *x = &f->samples[i];
+
+			FT_APPEND(line, sizeof(line), off, "%s %s -> %s", i ? "," : "",
+				  endpoint(f->family, x->client_ip, x->client_port, ports, a, sizeof(a)),
+				  endpoint(f->family, x->server_ip, x->server_port, ports, b, sizeof(b)));
+		}
+		wrap(t, 6, 10, line);
+	}
 	snprintf(line, sizeof(line), "hint: %s", f->hint ? f->hint : "");
 	wrap(t, 4, 10, line);
 }
@@ -278,6 +314,14 @@ static void summary(const struct text *t, const struct ft_report *rep, const str
 	}
 	fprintf(t->out, "  findings    %u asymmetry, %u ARP flux, %u look-alikes not alarmed\n",
 		asym, flux, fs->classified);
+	if (h->window_ns) {
+		__u32 act = 0;
+
+		for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+			act += fs->active[k];
+		fprintf(t->out, "  active      %u (evidence within the last %.0f s), %u resolved\n", act,
+			(double)h->window_ns / FT_NSEC, asym + flux - act);
+	}
 }
 
 int ft_render_text(const struct ft_report *rep, const struct ft_render_ctx *ctx, FILE *out)
