@@ -8,7 +8,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "skip: $*" >&2; exit 77; }
-command -v promtool >/dev/null || skip "needs promtool (Debian's prometheus package: run 'make deps')"
+command -v promtool >/dev/null || skip "needs promtool (package prometheus: run 'make deps')"
 
 dir=$top/tools/prometheus
 out=$(promtool check rules "$dir/fluxtrace.rules.yml" 2>&1) || fail "promtool check rules: $out"
@@ -25,5 +25,6 @@ kinds=$(sed -n 's/.*fluxtrace_findings_active{kind="\([a-z_]*\)"}.*/\1/p' \
 want=$(sed -n '/^const char \*ft_kind_name(/,/^}/s/.*\[FT_KIND_[A-Z_]*\] = "\([a-z_]*\)".*/\1/p' \
 	"$top/user/common/names.c" | grep -vx mac_changed | sort)
 [[ -n $want ]] || fail "no kinds read from user/common/names.c"
-[[ $kinds == "$want" ]] || fail "rules cover kinds [$(echo $kinds)], names.c has [$(echo $want)]"
+[[ $kinds == "$want" ]] ||
+	fail "rules cover kinds [$(tr '\n' ' ' <<<"$kinds")], names.c has [$(tr '\n' ' ' <<<"$want")]"
 echo ok
