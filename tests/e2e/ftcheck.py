@@ -7,7 +7,8 @@ against what a lab must produce.
 
 REPORT holds fluxtrace's stdout: exactly one JSON object on one line. It is
 always checked against the schema of the JSON contract first. Each RULE is
-one argument:
+one argument (an asymmetry finding is a group of flows: its client.* and
+server.* paths match the finding's own or any of its samples'):
 
   asym COND...        some asymmetry finding meets every COND
   flux COND...        some arp_flux finding meets every COND
@@ -110,10 +111,21 @@ def is_name(v):
     return isinstance(v, str) and 0 < len(v) < 16
 
 
+GROUP_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+def need_group(f, w):
+    if not GROUP_ID.match(need(f, "id", str, w)):
+        raise Failure(f"schema: {w}.id is not 16 hex digits: {f['id']!r}")
+    if need(f, "state", str, w) not in ("active", "resolved"):
+        raise Failure(f"schema: {w}.state is {f['state']!r}")
+
+
 def check_schema(r):
-    if r.get("fluxtrace") != 1:
-        raise Failure(f"schema: \"fluxtrace\" is {r.get('fluxtrace')!r}, expected 1")
+    if r.get("fluxtrace") != 2:
+        raise Failure(f"schema: \"fluxtrace\" is {r.get('fluxtrace')!r}, expected 2")
     need(r, "host", str, "report")
+    need(r, "window_seconds", (int, float), "report")
     need_time(r, "start", "report")
     need_time(r, "end", "report")
     for i, itf in enumerate(need_list(r, "interfaces", "report")):
@@ -158,6 +170,22 @@ def check_schema(r):
                 raise Failure(f"schema: {dw}.side is {d['side']!r}")
             if not is_name(need(d, "interface", str, dw)):
                 raise Failure(f"schema: {dw}.interface is {d['interface']!r}")
+        if need(f, "role", str, w) not in ("server", "client"):
+            raise Failure(f"schema: {w}.role is {f['role']!r}")
+        flows = need(f, "flows", int, w)
+        if flows < 1 or need(f, "peers", int, w) > flows:
+            raise Failure(f"schema: {w} has {flows} flows and {f['peers']} peers")
+        samples = need_list(f, "samples", w)
+        if not 1 <= len(samples) <= min(flows, 5):
+            raise Failure(f"schema: {w} has {len(samples)} samples for {flows} flows")
+        for j, smp in enumerate(samples):
+            sw = f"{w}.samples[{j}]"
+            for end in ("client", "server"):
+                need_ip(need(smp, end, dict, sw), "ip", f"{sw}.{end}")
+                need(smp[end], "port", int, f"{sw}.{end}")
+            need(need(smp, "packets", dict, sw), "request", int, f"{sw}.packets")
+            need_time(smp, "first_seen", sw)
+        need_group(f, w)
         need_time(f, "first_seen", w)
         need_time(f, "last_seen", w)
         need(f, "hint", str, w)
@@ -184,6 +212,7 @@ def check_schema(r):
                 need(d, "via_gateway", bool, dw)
                 need(d, "reason", str, dw)
                 need(d, "packets", int, dw)
+        need_group(f, w)
         need_time(f, "first_seen", w)
         need_time(f, "last_seen", w)
         need(f, "hint", str, w)
@@ -263,6 +292,17 @@ def matches(obj, conds):
     return True
 
 
+def views(f):
+    """A finding, and the same finding told by each of its sample flows."""
+    yield f
+    for smp in f.get("samples", []):
+        yield dict(f, client=smp["client"], server=smp["server"])
+
+
+def matches_finding(f, conds):
+    return any(matches(v, conds) for v in views(f))
+
+
 def closest(findings, conds):
     """What the finding that comes nearest to a rule lacks."""
     best = None
@@ -328,7 +368,7 @@ def run(report, rules, replay):
         kind = verb.split("-")[-1]
         if kind not in lists:
             raise Failure(f"unknown rule '{verb}'")
-        hits = [f for f in lists[kind] if matches(f, conds)]
+        hits = [f for f in lists[kind] if matches_finding(f, conds)]
         if negate:
             if hits:
                 errors.append(f"false finding ({rule}):\n{listing(hits)}")
@@ -338,7 +378,8 @@ def run(report, rules, replay):
             errors.append(f"missing finding: {' '.join(words)}{closest(lists[kind], conds)}")
     if want_only:
         for kind, findings in lists.items():
-            extra = [f for f in findings if not any(matches(f, c) for c in used[kind])]
+            extra = [f for f in findings
+                     if not any(matches_finding(f, c) for c in used[kind])]
             if extra:
                 errors.append(f"unexpected {kind} finding(s):\n{listing(extra)}")
     if errors:

@@ -159,7 +159,7 @@ EOF
 
 # --- the fix ----------------------------------------------------------------
 
-lab_fix
+fix_host
 events_at_fix=$(value 'fluxtrace_events_total')
 fixed_at=$SECONDS
 # A window after the last flux answer, plus scrape and evaluation.

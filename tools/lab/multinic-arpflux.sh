@@ -19,11 +19,16 @@
 #   (requests go to eth4's MAC, replies come from eth0's).
 # fixed: arp_ignore=1, arp_announce=2 and one routing table per source
 #   address: only eth4 answers, replies leave eth4. fluxtrace: no finding.
+# episode: an ARP-flux episode that ends. Built as flux; the client asks
+#   for 10.0.1.14 twice a second (all three interfaces answer), then the
+#   fix of `fixed` is applied while it goes on asking (only eth4 answers).
+#   With --window, local_flux opens, then resolves a window after the fix
+#   (EPISODE_FLUX and EPISODE_AFTER seconds, default 3 and 7).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 LAB_NAME=multinic-arpflux
-LAB_VARIANTS="flux fixed"
+LAB_VARIANTS="flux fixed episode"
 LAB_TOOLS=(ping)
 
 CLIENT_IP=10.0.1.100
@@ -42,6 +47,9 @@ lab_describe() {
 	EOF
 	if [[ $LAB_VARIANT == flux ]]; then
 		echo "arp_ignore=0: eth0, eth3 and eth4 all answer the ARP; replies leave eth0."
+	elif [[ $LAB_VARIANT == episode ]]; then
+		echo "arp_ignore=0 for ${EPISODE_FLUX:-3} s of ARP requests, then the fix, then" \
+		     "${EPISODE_AFTER:-7} s more: the flux opens and resolves."
 	else
 		echo "arp_ignore=1, arp_announce=2, source routing: only eth4 answers and replies."
 	fi
@@ -68,16 +76,14 @@ lab_setup() {
 		lab_neigh host "$ifname" "$CLIENT_IP" "$CLIENT_MAC"
 	done
 
-	if [[ $LAB_VARIANT == fixed ]]; then
-		lab_fix
-	fi
+	[[ $LAB_VARIANT == fixed ]] && fix_host
 	lab_serve host --tcp "$SERVICE_PORT" --udp "$SERVICE_PORT"
 }
 
-# lab_fix: the fixed variant's settings on the host: only the interface
-# holding an address answers ARP for it and replies leave by their source
-# address. Also applied to a running flux lab (a flux episode that ends).
-lab_fix() {
+# The fix for ARP flux: each interface answers only for its own address
+# (arp_ignore=1), announces only its own (arp_announce=2), and replies
+# leave by the interface of their source address (one table per address).
+fix_host() {
 	local ifname table
 	lab_sysctl host net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
 	for ifname in "${HOST_IFS[@]}"; do
@@ -90,7 +96,25 @@ lab_fix() {
 	done
 }
 
+# ask_for_service SECONDS: the client's ARP request for the service
+# address twice a second (broadcast: every interface that answers is seen).
+ask_for_service() {
+	local end=$((SECONDS + $1))
+	while ((SECONDS < end)); do
+		pkt client arp eth0 --smac "$CLIENT_MAC" --sip "$CLIENT_IP" --tip "$SERVICE_IP"
+		sleep 0.5
+	done
+}
+
+episode_traffic() {
+	ask_for_service "${EPISODE_FLUX:-3}"
+	fix_host
+	lab_log "multinic-arpflux: fixed (arp_ignore=1, arp_announce=2, source routing)"
+	ask_for_service "${EPISODE_AFTER:-7}"
+}
+
 lab_traffic() {
+	[[ $LAB_VARIANT == episode ]] && { episode_traffic; return; }
 	# One ARP request per host address, broadcast: every host interface that
 	# answers is seen. A host's NICs answer together for all its addresses,
 	# which is what tells them from a spoofer racing one owner.

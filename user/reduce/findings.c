@@ -35,17 +35,20 @@ void ft_findings_free(struct ft_findings *fs)
 
 /*
  * Asymmetry findings are made per flow and folded into groups by what is
- * wrong: kind, class, one-way reason, protocol, the local end (a server's
- * ip:port, or a client's address when this host only asked) and the
- * interfaces of each direction. L2 peers are not part of the key (a LAN's
- * clients each have their own MAC); they are listed, as a union. ARP-flux
- * findings are one per address already: each is its own group.
+ * wrong: kind, class, one-way reason, protocol, the first ICMP error, the
+ * local end (a server's ip:port, or a client's address when this host only
+ * asked), the interfaces of each direction and, for a client, the L2 next
+ * hops its requests went to (the gateway or the server on the link: one
+ * group per way out). A server's L2 peers are not part of the key (a
+ * LAN's clients each have their own MAC); they are listed, as a union.
+ * ARP-flux findings are one per address already: each is its own group.
  */
 struct group_key {
-	__u8 kind, cls, reason, family, proto, role;
+	__u8 kind, cls, reason, family, proto, role, icmp_type, icmp_code;
 	__u16 port;
 	__u8 ip[16];
 	__u32 ifs[4][FT_LIST_MAX];	/* request in/out, reply in/out, sorted */
+	__u8 next_hops[FT_LIST_MAX][6];	/* a client's request_dst_macs, sorted */
 };
 
 struct ft_groups {
@@ -84,6 +87,11 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cmp_mac6(const void *a, const void *b)
+{
+	return memcmp(a, b, 6);
+}
+
 static void key_ifs(__u32 *dst, const struct ft_iflist *l)
 {
 	memcpy(dst, l->ifindex, l->n * sizeof(__u32));
@@ -109,8 +117,14 @@ static __u64 asym_id(const struct ft_finding *f)
 	k.family = f->family;
 	k.proto = f->proto;
 	k.role = f->role;
+	if (f->n_icmp) {
+		k.icmp_type = f->icmp[0].type;
+		k.icmp_code = f->icmp[0].code;
+	}
 	if (f->role == FT_ROLE_CLIENT) {
 		memcpy(k.ip, f->client_ip, 16);
+		memcpy(k.next_hops, f->req_dst.mac, f->req_dst.n * 6);
+		qsort(k.next_hops, f->req_dst.n, 6, cmp_mac6);
 	} else {
 		memcpy(k.ip, f->server_ip, 16);
 		k.port = f->server_port;
@@ -143,6 +157,7 @@ static __u64 flux_id(const struct ft_finding *f)
 
 static void sample_of(const struct ft_finding *f, struct ft_sample *s)
 {
+	memset(s, 0, sizeof(*s));
 	memcpy(s->client_ip, f->client_ip, 16);
 	memcpy(s->server_ip, f->server_ip, 16);
 	s->client_port = f->client_port;

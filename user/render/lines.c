@@ -48,9 +48,10 @@ static __u64 mix(__u64 h, __u64 v)
 	return h;
 }
 
-/* An update is news: more flows or peers, new MACs or interfaces, more
- * changes or unanswered requests, another hint. Packet counts alone are
- * not (a live flow grows them every second). */
+/* An update is news: more flows or peers, new MACs or interfaces, a
+ * neighbour that failed, another verdict or hint. Counters that grow while
+ * the same thing goes on (packets, MAC changes, unanswered requests) are
+ * not: they would repeat a line every interval. */
 static __u64 signature(const struct ft_finding *f)
 {
 	__u64 h = 0;
@@ -60,8 +61,6 @@ static __u64 signature(const struct ft_finding *f)
 	h = mix(h, f->macs.n);
 	h = mix(h, f->ifaces.n);
 	h = mix(h, f->req_src.n + 16 * f->rep_dst.n);
-	h = mix(h, f->changes);
-	h = mix(h, f->requests);
 	h = mix(h, f->neigh_failed);
 	h = mix(h, f->reason);
 	for (const char *p = f->hint ? f->hint : ""; *p; p++)

@@ -250,17 +250,20 @@ static void finding(const struct text *t, const struct ft_report *rep, const str
 		arp_line(rep, f, ctx, line + off, sizeof(line) - off);
 	wrap(t, 2, 6, line);
 	if (f->flows > 1) {
-		bool ports = f->proto == 6 || f->proto == 17;
-		char a[80], b[80];
+		/* The group's endpoint is on the first line: the samples' other ends. */
+		bool ports = f->proto == 6 || f->proto == 17, client = f->role == FT_ROLE_CLIENT;
+		char a[80];
 
 		off = 0;
-		FT_APPEND(line, sizeof(line), off, "e.g.");
+		FT_APPEND(line, sizeof(line), off, "%s e.g.", client ? "servers" : "clients");
 		for (int i = 0; i < f->n_samples; i++) {
 			const struct ft_sample *x = &f->samples[i];
 
-			FT_APPEND(line, sizeof(line), off, "%s %s -> %s", i ? "," : "",
-				  endpoint(f->family, x->client_ip, x->client_port, ports, a, sizeof(a)),
-				  endpoint(f->family, x->server_ip, x->server_port, ports, b, sizeof(b)));
+			FT_APPEND(line, sizeof(line), off, "%s %s", i ? "," : "",
+				  client ? endpoint(f->family, x->server_ip, x->server_port, ports, a,
+						    sizeof(a))
+					 : endpoint(f->family, x->client_ip, x->client_port, ports, a,
+						    sizeof(a)));
 		}
 		wrap(t, 6, 10, line);
 	}
