@@ -123,7 +123,8 @@ run-vmtest:
 fuzz: deps
 	$(Q)tools/fuzz.sh $(BUILD)
 
-# The binary, the man page and the service (its ExecStart names this PREFIX).
+# The binary, the man page, the service (its ExecStart names this PREFIX) and
+# the Prometheus alerting rules with their promtool tests.
 # UNITDIR: /lib/systemd/system for a package, /etc/systemd/system by hand.
 SYSCONFDIR ?= /etc
 UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,/etc/systemd/system)
@@ -135,6 +136,9 @@ install: $(BIN)
 		>$(DESTDIR)$(UNITDIR)/fluxtrace.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/fluxtrace.service
 	install -D -m 0644 tools/systemd/fluxtrace.default $(DESTDIR)$(SYSCONFDIR)/default/fluxtrace
+	install -d $(DESTDIR)$(PREFIX)/share/fluxtrace/prometheus
+	install -m 0644 tools/prometheus/fluxtrace.rules.yml tools/prometheus/fluxtrace.rules.test.yml \
+		$(DESTDIR)$(PREFIX)/share/fluxtrace/prometheus/
 
 # A Debian package of what `make install PREFIX=/usr` puts in place.
 deb: $(BIN)

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcriterion-dev pkg-config
 	  make gcc iproute2 iputils-ping tcpdump socat python3 iperf3 netsniff-ng hping3
 	  libmicrohttpd-dev valgrind libclang-rt-14-dev curl iptables nftables
-	  mandoc dpkg-dev systemd util-linux)
+	  mandoc dpkg-dev systemd util-linux prometheus)
 vm_packages=(qemu-system-x86 busybox-static kmod)
 
 want=("${packages[@]}")
@@ -43,3 +43,17 @@ echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# prometheus is here for its binaries: the tests run their own server, on
+# loopback inside a lab's network namespace, with their own config. The
+# service the package starts (every interface, :9090, no authentication)
+# is stopped and disabled when this script installed it; a Prometheus that
+# was installed before is the administrator's and left alone.
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+	if [[ -d /run/systemd/system ]]; then
+		systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+	else
+		update-rc.d prometheus disable >/dev/null 2>&1 || true
+		/etc/init.d/prometheus stop >/dev/null 2>&1 || true
+	fi
+fi

@@ -4,7 +4,8 @@
 # exactly the options of --help; `make install` puts the binary, the man
 # page, the service and its settings in place, and systemd-analyze verify
 # finds nothing to say about the service; `make deb` packages them with the
-# library packages the binary links as Depends.
+# library packages the binary links as Depends; the Prometheus rules are
+# installed and their promtool tests pass where they are installed.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FT_BUILD:-$top/build}
@@ -33,8 +34,9 @@ diff -u "$work/help" "$work/man" >"$work/diff" ||
 # make install into a scratch prefix: the unit's ExecStart follows PREFIX.
 make -s -C "$top" install BUILD="$build" PREFIX="$work/usr" UNITDIR="$work/units" \
 	SYSCONFDIR="$work/etc" >/dev/null
+rules=usr/share/fluxtrace/prometheus
 for f in usr/sbin/fluxtrace usr/share/man/man8/fluxtrace.8 units/fluxtrace.service \
-	 etc/default/fluxtrace; do
+	 etc/default/fluxtrace $rules/fluxtrace.rules.yml $rules/fluxtrace.rules.test.yml; do
 	[[ -f $work/$f ]] || fail "make install did not install $f"
 done
 grep -q "^ExecStart=$work/usr/sbin/fluxtrace " "$work/units/fluxtrace.service" ||
@@ -49,13 +51,18 @@ for cap in CAP_BPF CAP_PERFMON CAP_NET_ADMIN; do
 done
 grep -qE '^(AmbientCapabilities|CapabilityBoundingSet)=.*CAP_SYS_ADMIN' \
 	"$work/units/fluxtrace.service" && fail "the unit grants CAP_SYS_ADMIN"
+if command -v promtool >/dev/null; then
+	out=$(promtool test rules "$work/$rules/fluxtrace.rules.test.yml" 2>&1) ||
+		fail "promtool test rules on the installed rules: $out"
+fi
 
 # make deb: the files, a conffile, and the linked libraries' packages.
 deb=$(make -s -C "$top" deb BUILD="$build" | sed -n 's/^deb: \([^ ]*\.deb\) .*/\1/p')
 [[ -f $deb ]] || fail "make deb made no package"
 dpkg-deb -c "$deb" | awk '{ print $6 }' >"$work/files"
 for f in ./usr/sbin/fluxtrace ./usr/share/man/man8/fluxtrace.8.gz \
-	 ./lib/systemd/system/fluxtrace.service ./etc/default/fluxtrace; do
+	 ./lib/systemd/system/fluxtrace.service ./etc/default/fluxtrace \
+	 ./$rules/fluxtrace.rules.yml ./$rules/fluxtrace.rules.test.yml; do
 	grep -qx "$f" "$work/files" || fail "$deb lacks $f"
 done
 dpkg-deb -I "$deb" conffiles | grep -qx /etc/default/fluxtrace || fail "no conffile"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # `make deb`: a Debian package of `make install PREFIX=/usr` (binary, man
-# page, systemd unit, /etc/default/fluxtrace as a conffile). Its Depends are
+# page, systemd unit, /etc/default/fluxtrace as a conffile, Prometheus
+# alerting rules in /usr/share/fluxtrace/prometheus). Its Depends are
 # the library packages the binary links, as dpkg-shlibdeps finds them.
 #   tools/deb/build.sh [BUILD]   -> BUILD/fluxtrace_VERSION_ARCH.deb
 set -euo pipefail
@@ -63,7 +64,8 @@ Description: return-path asymmetry and ARP flux, seen from the kernel
  with the stack's drop reason, multipath and ICMP errors; per address,
  duplicate owners, ARP flux and flapping neighbour entries. Each finding
  names the sysctl or route to check. Includes a sandboxed systemd service
- (not enabled by default: systemctl enable --now fluxtrace).
+ (not enabled by default: systemctl enable --now fluxtrace) and Prometheus
+ alerting rules (/usr/share/fluxtrace/prometheus/fluxtrace.rules.yml).
 CTRL
 echo /etc/default/fluxtrace >"$stage/DEBIAN/conffiles"
 # The service is not enabled on install: attaching to every interface of a
