@@ -13,13 +13,16 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$E2E_TOP/tools/lab/multinic-arpflux.sh"
 
-WINDOW=3
-EPISODE_FLUX=3
-EPISODE_AFTER=$((WINDOW + 4))
+# Slower machines (a VM under emulation: FT_TIMEOUT_SCALE) take longer
+# between two ARP requests: the window, the flux and the rest scale.
+scale=${FT_TIMEOUT_SCALE:-1}
+WINDOW=$((3 * scale))
+EPISODE_FLUX=$((3 * scale))
+EPISODE_AFTER=$((WINDOW + 4 * scale))
 
 e2e_begin episode
 trace=$LAB_TMP/ft-host.trace
-ft_launch host host eth0,eth3,eth4 --json --interval 1 --window "${WINDOW}s" -w "$trace" \
+ft_launch host host eth0,eth3,eth4 --json --interval "$scale" --window "${WINDOW}s" -w "$trace" \
 	--fail-on local_flux
 ft_launch client client eth0 --json --fail-on one_way,return_path_mismatch,local_flux
 ft_wait host client
@@ -62,7 +65,7 @@ e2e_check client "flux kind=duplicate_ip ip=$SERVICE_IP interfaces=eth0 owners=s
 
 replay=$LAB_TMP/replay.out
 rc=0
-"$(ft_bin)" -r "$trace" --json --interval 1 --window "${WINDOW}s" >"$replay" || rc=$?
+"$(ft_bin)" -r "$trace" --json --interval "$scale" --window "${WINDOW}s" >"$replay" || rc=$?
 e2e_expect "replay (exit)" "$rc" 0
 
 # The lines: every one JSON with a known type; the changes are exactly
