@@ -27,7 +27,9 @@ static const char usage_text[] =
 	"  -i, --interface IF[,IF]  interfaces to trace (default: any = all up, non-loopback)\n"
 	"  -d, --duration SECONDS   stop after this long (default: at SIGINT/SIGTERM)\n"
 	"  -w, --write FILE         record the events to FILE (replay with -r)\n"
-	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin)\n"
+	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin);\n"
+	"                           repeat it for traces of several hosts, joined into one story\n"
+	"      --skew SECONDS       clock difference tolerated between joined traces (default 2)\n"
 	"      --events             print every event as one line (debugging view)\n"
 	"      --json               print the report as one JSON object\n"
 	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines)\n"
@@ -119,8 +121,27 @@ static void parse_filter(struct ft_config *cfg, const char *arg)
 	}
 }
 
+/* Options that only make sense when several traces are joined, and
+ * those that do not. */
+static void check_join(struct ft_config *cfg)
+{
+	if (cfg->n_read > 1 && strcmp(cfg->read_paths[0], "-") == 0)
+		usage_error("-r -: stdin can be one trace only; give the joined traces as files");
+	for (unsigned int i = 1; i < cfg->n_read; i++)
+		if (!strcmp(cfg->read_paths[i], "-"))
+			usage_error("-r -: stdin can be one trace only; give the joined traces as "
+				    "files");
+	if (cfg->n_read > 1 && cfg->live.events)
+		usage_error("--events prints the events of one trace; give one -r");
+	if (cfg->skew_ns && cfg->n_read < 2)
+		usage_error("--skew applies when joining traces (give -r more than once)");
+	if (!cfg->skew_ns)
+		cfg->skew_ns = FT_DEFAULT_SKEW_NS;
+}
+
 enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
        OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER };
+enum { OPT_SKEW = 512 };	/* joining traces of several hosts */
 
 void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 {
@@ -140,6 +161,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "skew", required_argument, NULL, OPT_SKEW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -160,7 +182,13 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			cfg->live.write_path = optarg;
 			break;
 		case 'r':
-			cfg->read_path = optarg;
+			if (cfg->n_read == FT_MAX_TRACES)
+				usage_error("too many -r: at most %d traces are joined", FT_MAX_TRACES);
+			cfg->read_paths[cfg->n_read++] = optarg;
+			cfg->read_path = cfg->read_paths[0];
+			break;
+		case OPT_SKEW:
+			cfg->skew_ns = parse_seconds("--skew", optarg);
 			break;
 		case OPT_EVENTS:
 			cfg->live.events = true;
@@ -245,6 +273,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 	if (cfg->read_path && cfg->scope)
 		usage_error("%s: --filter applies only when tracing (the kernel judges the "
 			    "packets; a recorded trace holds only what was in scope)", cfg->read_path);
+	check_join(cfg);
 	cfg->live.ifaces_spec = cfg->ifaces_spec;
 	cfg->live.scope = cfg->scope;
 	cfg->reduce.allow = cfg->allow;
