@@ -414,8 +414,10 @@ static int around_missing(struct join *j, size_t m, size_t km)
 			struct ft_iflist mreq = req_ifs(fm), mrep = { 0 }, hreq, hrep;
 			struct ft_correlated *x;
 
+			/* Replies sent to (or from) m's own MACs did reach it. */
 			if (j->used[h][k] || !ft_kind_is_asymmetry(f->kind) || !same_tuple(f, fm) ||
-			    !saw_reply(f) || !overlap(j, m, fm, h, f))
+			    !saw_reply(f) || has_mac_of(&j->h[m], &f->rep_dst) ||
+			    has_mac_of(&j->h[m], &f->rep_src) || !overlap(j, m, fm, h, f))
 				continue;
 			hreq = req_ifs(f);
 			hrep = rep_ifs(f);
