@@ -323,8 +323,9 @@ Test(join, arp_flux_explained_with_recorded_sysctls)
 	cr_assert_eq(C.n, 1);
 	cr_expect_eq(C.v[0].kind, FT_CORR_ARP_FLUX_EXPLAINED);
 	cr_expect_eq(C.v[0].n_ips, 3);
-	cr_expect_eq(C.v[0].hosts[1].ifaces.n, 3);
-	cr_expect_str_eq(C.v[0].hosts[1].sysctls,
+	cr_expect_eq(C.v[0].hosts[0].role, FT_ROLE_OWNER);
+	cr_expect_eq(C.v[0].hosts[0].ifaces.n, 3);
+	cr_expect_str_eq(C.v[0].hosts[0].sysctls,
 			 "arp_ignore eth0=0 eth3=0 eth4=1; arp_announce eth0=0 eth3=0 eth4=0; "
 			 "arp_filter eth0=0 eth3=0 eth4=0");
 }
@@ -344,7 +345,7 @@ Test(join, arp_flux_explained_without_facts)
 	mac(&f->macs, HB);
 	join(2, 2 * SEC);
 	cr_assert_eq(C.n, 1);
-	cr_expect_not_null(strstr(C.v[0].hosts[1].sysctls, "not recorded"));
+	cr_expect_not_null(strstr(C.v[0].hosts[0].sysctls, "not recorded"));
 }
 
 /* Two traced hosts claim both VIPs: one split-brain story. */
@@ -372,6 +373,55 @@ Test(join, duplicate_ip_owners_of_a_split_brain)
 	cr_expect_eq(C.v[0].n_ips, 2);
 	cr_expect_eq(C.v[0].n_hosts, 3);
 	cr_expect_eq(C.v[0].seen_as, (1u << FT_KIND_DUPLICATE_IP) | (1u << FT_KIND_FLIP_FLOP));
+	cr_expect_not_null(strstr(C.v[0].summary, "10.0.3.50,fd00:3::50 claimed by nodea (eth0, "
+						  HA ") and nodeb (eth0, " HB "), seen by client"),
+			   "%s", C.v[0].summary);
+}
+
+/* A node of the pair sees its peer claim its VIP: the same story. */
+Test(join, split_brain_seen_by_an_owner_is_the_same_story)
+{
+	struct ft_finding *f;
+
+	name(0, "client");
+	name(1, "nodea");
+	iface(1, 1, "eth0", HA);
+	name(2, "nodeb");
+	iface(2, 1, "eth0", HB);
+	f = arp(0, FT_KIND_DUPLICATE_IP, "10.0.3.50");
+	mac(&f->macs, HA);
+	mac(&f->macs, HB);
+	f = arp(1, FT_KIND_DUPLICATE_IP, "10.0.3.50");
+	mac(&f->macs, HA);
+	mac(&f->macs, HB);
+	join(3, 2 * SEC);
+	cr_assert_eq(C.n, 1);
+	cr_expect_eq(C.v[0].n_hosts, 3);
+	cr_expect_eq(C.v[0].flows, 2);
+}
+
+/* The client's requests go to one NIC of the server, the replies come
+ * from another on the same link: the server's own story, not a path
+ * around anything. */
+Test(join, one_hosts_nics_on_one_segment_are_no_path_around)
+{
+	struct ft_finding *f;
+
+	name(0, "client");
+	iface(0, 1, "eth0", "02:00:00:00:06:00");
+	f = flow(0, FT_KIND_NEXT_HOP_MISMATCH, "10.0.1.100", 4000, "10.0.1.50", 8080);
+	ft_iflist_add(&f->req_out, 1);
+	ft_iflist_add(&f->rep_in, 1);
+	mac(&f->req_dst, HC);
+	mac(&f->rep_src, HA);
+	name(1, "host");
+	iface(1, 1, "eth0", HA);
+	iface(1, 5, "eth4", HC);
+	f = flow(1, FT_KIND_RETURN_PATH_MISMATCH, "10.0.1.100", 4000, "10.0.1.50", 8080);
+	ft_iflist_add(&f->req_in, 5);
+	ft_iflist_add(&f->rep_out, 1);
+	join(2, 2 * SEC);
+	cr_expect_eq(C.n, 0);
 }
 
 /* MACs no traced host owns: nothing to join. */

@@ -94,6 +94,14 @@ static bool has_mac_of(const struct ft_host *h, const struct ft_maclist *l)
 	return false;
 }
 
+static bool all_macs_of(const struct ft_host *h, const struct ft_maclist *l)
+{
+	for (__u32 i = 0; i < l->n; i++)
+		if (!mac_owner_if(h, l->mac[i]))
+			return false;
+	return true;
+}
+
 static bool same_ends(const struct ft_finding *a, const struct ft_finding *b)
 {
 	return a->family == b->family && a->proto == b->proto &&
@@ -453,6 +461,12 @@ static int around_ends(struct join *j, size_t c, size_t kc)
 				continue;
 			if (iflist_eq(&fc->req_out, &fc->rep_in) && iflist_eq(&f->req_in, &f->rep_out))
 				continue;
+			/* The client's one link, its next hops all the server's own
+			 * MACs: the server's NICs on one segment (its ARP flux or
+			 * its own return_path_mismatch), no path around anything. */
+			if (iflist_eq(&fc->req_out, &fc->rep_in) && all_macs_of(&j->h[s], &fc->req_dst) &&
+			    all_macs_of(&j->h[s], &fc->rep_src))
+				continue;
 			x = around_story(j, c, &fc->req_out, &fc->rep_in, s, &f->req_in, &f->rep_out,
 					 fc, FT_ROLE_CLIENT, FT_ROLE_SERVER);
 			if (!x)
@@ -491,14 +505,19 @@ static int around_pass(struct join *j)
 
 /* ---- 3. ARP stories ---- */
 
-static bool same_owners(const struct ft_correlated *x, size_t obs, const int *owners, size_t n)
+/* The owners of a story, in host order, are exactly owners[0..n). */
+static bool same_owners(const struct ft_correlated *x, const int *owners, size_t n)
 {
-	if (x->hosts[0].host != obs || x->n_hosts != n + 1)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (x->hosts[i + 1].host != (__u32)owners[i])
+	size_t k = 0;
+
+	for (__u32 i = 0; i < x->n_hosts; i++) {
+		if (x->hosts[i].role != FT_ROLE_OWNER)
+			continue;
+		if (k == n || x->hosts[i].host != (__u32)owners[k])
 			return false;
-	return true;
+		k++;
+	}
+	return k == n;
 }
 
 static void add_ip(struct ft_correlated *x, const struct ft_finding *f)
@@ -530,64 +549,78 @@ static void owner_sysctls(const struct join *j, struct ft_corr_host *p)
 				sizeof(p->sysctls));
 }
 
-static int arp_one(struct join *j, size_t o, const struct ft_finding *f)
+/* The traced hosts owning f's MACs (the observer too: a node of a
+ * split-brain VIP sees its peer claim its address), in host order. */
+static size_t arp_owners(const struct join *j, const struct ft_finding *f, int *owners,
+			 bool *untraced)
 {
-	int owners[FT_CORR_HOSTS - 1];
 	size_t n = 0;
-	bool untraced = false;
-	struct ft_correlation *c = j->out;
-	struct ft_correlated *x = NULL;
-	__u8 kind;
 
+	*untraced = false;
 	for (__u32 i = 0; i < f->macs.n; i++) {
-		int h = mac_owner(j, f->macs.mac[i], o);
+		int h = mac_owner(j, f->macs.mac[i], -1);
 		size_t k;
 
 		if (h < 0) {
-			untraced = true;
+			*untraced = true;
 			continue;
 		}
 		for (k = 0; k < n && owners[k] != h; k++)
 			;
-		if (k == n && n < FT_CORR_HOSTS - 1) {
-			/* In host order, so one story's owners always compare equal. */
-			while (k > 0 && owners[k - 1] > h) {
-				owners[k] = owners[k - 1];
-				k--;
-			}
-			owners[k] = h;
-			n++;
+		if (k < n || n == FT_CORR_HOSTS - 1)
+			continue;
+		while (k > 0 && owners[k - 1] > h) {
+			owners[k] = owners[k - 1];
+			k--;
 		}
+		owners[k] = h;
+		n++;
 	}
-	if (!n)
+	return n;
+}
+
+/* One observer's duplicate_ip or flip_flop: the story of its owners. */
+static int arp_one(struct join *j, size_t o, const struct ft_finding *f)
+{
+	int owners[FT_CORR_HOSTS - 1];
+	struct ft_correlation *c = j->out;
+	struct ft_correlated *x = NULL;
+	struct ft_corr_host *seer;
+	bool untraced;
+	size_t n = arp_owners(j, f, owners, &untraced);
+	__u8 kind;
+
+	/* Nothing to join: no traced owner, or the observer owns them all. */
+	if (!n || (n == 1 && (size_t)owners[0] == o && !untraced))
 		return 0;
 	if (n == 1 && !untraced && f->macs.n >= 2)
 		kind = FT_CORR_ARP_FLUX_EXPLAINED;
 	else
 		kind = FT_CORR_DUPLICATE_IP_OWNERS;
 	for (size_t i = 0; i < c->n && !x; i++)
-		if (c->v[i].kind == kind && same_owners(&c->v[i], o, owners, n))
+		if (c->v[i].kind == kind && same_owners(&c->v[i], owners, n))
 			x = &c->v[i];
 	if (!x) {
 		x = add(j, kind);
 		if (!x)
 			return -ENOMEM;
 		x->family = f->family;
-		part(x, o, FT_ROLE_OBSERVER);
 		for (size_t i = 0; i < n; i++)
 			part(x, owners[i], FT_ROLE_OWNER);
 	}
+	seer = part(x, o, FT_ROLE_OBSERVER);
+	if (seer && seer->role == FT_ROLE_OBSERVER)
+		iflist_merge(&seer->ifaces, &f->ifaces);
 	add_ip(x, f);
 	x->seen_as |= 1u << f->kind;
 	x->flows++;
 	stretch(j, x, o, f);
-	iflist_merge(&x->hosts[0].ifaces, &f->ifaces);
 	for (__u32 i = 0; i < f->macs.n; i++) {
-		for (__u32 p = 1; p < x->n_hosts; p++) {
+		for (__u32 p = 0; p < x->n_hosts; p++) {
 			const struct ft_iface_info *in =
 				mac_owner_if(&j->h[x->hosts[p].host], f->macs.mac[i]);
 
-			if (in) {
+			if (in && x->hosts[p].role == FT_ROLE_OWNER) {
 				ft_iflist_add(&x->hosts[p].ifaces, in->ifindex);
 				ft_maclist_add(&x->hosts[p].macs, in->mac);
 			}
@@ -611,12 +644,6 @@ static int arp_pass(struct join *j)
 			if (err)
 				return err;
 		}
-	}
-	for (size_t i = 0; i < j->out->n; i++) {
-		struct ft_correlated *x = &j->out->v[i];
-
-		if (x->kind == FT_CORR_ARP_FLUX_EXPLAINED)
-			owner_sysctls(j, &x->hosts[1]);
 	}
 	return 0;
 }
@@ -700,38 +727,79 @@ static void ips_str(const struct ft_correlated *x, char *buf, size_t len)
 	}
 }
 
-static void say_arp(const struct join *j, struct ft_correlated *x)
+/* "a (eth0, 02:..) and b (eth0, 02:..)" of the hosts of one role. */
+static void parts_str(const struct join *j, const struct ft_correlated *x, __u8 role, bool macs,
+		      char *buf, size_t len)
 {
-	const struct ft_corr_host *o = &x->hosts[0];
-	char ips[FT_CORR_IPS * FT_IP_STRLEN], owners[400] = "", oif[160];
+	__u32 n = 0, k = 0;
 	size_t off = 0;
 
-	ips_str(x, ips, sizeof(ips));
-	ifs_str(j, o, &o->ifaces, oif, sizeof(oif));
-	for (__u32 i = 1; i < x->n_hosts && off < sizeof(owners); i++) {
-		char ifs[160], macs[160];
+	buf[0] = 0;
+	for (__u32 i = 0; i < x->n_hosts; i++)
+		n += x->hosts[i].role == role;
+	for (__u32 i = 0; i < x->n_hosts && off < len; i++) {
+		const struct ft_corr_host *p = &x->hosts[i];
+		char ifs[160], ms[160];
 		int w;
 
-		w = snprintf(owners + off, sizeof(owners) - off, "%s%s (%s, %s)",
-			     i == 1 ? "" : i + 1 == x->n_hosts ? " and " : ", ",
-			     label(j, &x->hosts[i]), ifs_str(j, &x->hosts[i], &x->hosts[i].ifaces,
-							     ifs, sizeof(ifs)),
-			     ft_maclist_str(&x->hosts[i].macs, macs, sizeof(macs)));
+		if (p->role != role)
+			continue;
+		ifs_str(j, p, &p->ifaces, ifs, sizeof(ifs));
+		if (macs)
+			w = snprintf(buf + off, len - off, "%s%s (%s, %s)",
+				     !k ? "" : k + 1 == n ? " and " : ", ", label(j, p), ifs,
+				     ft_maclist_str(&p->macs, ms, sizeof(ms)));
+		else
+			w = snprintf(buf + off, len - off, "%s%s (%s)",
+				     !k ? "" : k + 1 == n ? " and " : ", ", label(j, p), ifs);
 		off += w > 0 ? w : 0;
+		k++;
 	}
+}
+
+static void say_arp(const struct join *j, struct ft_correlated *x)
+{
+	char ips[FT_CORR_IPS * FT_IP_STRLEN], owners[400], seen[300], *sc = "";
+
+	ips_str(x, ips, sizeof(ips));
+	parts_str(j, x, FT_ROLE_OWNER, true, owners, sizeof(owners));
+	parts_str(j, x, FT_ROLE_OBSERVER, false, seen, sizeof(seen));
+	for (__u32 i = 0; i < x->n_hosts; i++)
+		if (x->hosts[i].role == FT_ROLE_OWNER)
+			sc = x->hosts[i].sysctls;
 	if (x->kind == FT_CORR_ARP_FLUX_EXPLAINED) {
-		say(x, "%s sees %s answered by several MACs on %s, all of host %s: that host "
-			 "answers ARP from every interface (%s); set arp_ignore=1 and "
-			 "arp_announce=2 there.",
-			 label(j, o), ips, oif, owners, x->hosts[1].sysctls);
+		say(x,
+		    "%s sees %s answered by several MACs, all of host %s: that host answers ARP "
+		    "from every interface (%s); set arp_ignore=1 and arp_announce=2 there.",
+		    seen[0] ? seen : "A traced host", ips, owners, sc);
 		return;
 	}
-	say(x, "%s sees %s claimed on %s by %s: %s; let only one of them hold %s.", label(j, o),
-		 ips, oif, owners,
-		 x->n_hosts > 2 ? "several traced hosts own the address (a split-brain VIP or "
-				  "an address conflict)"
-				: "a traced host and an untraced one own the address",
-		 x->n_ips == 1 ? "it" : "each");
+	say(x, "%s claimed by %s%s%s: let only one of them hold %s (a split-brain VIP or an "
+	       "address conflict).",
+	    ips, owners, seen[0] ? ", seen by " : "", seen, x->n_ips == 1 ? "it" : "each");
+}
+
+/* Interfaces in the order of the host's table, and its MACs on them:
+ * the same story reads the same whatever order its findings came in. */
+static void tidy(const struct join *j, struct ft_correlated *x)
+{
+	for (__u32 i = 0; i < x->n_hosts; i++) {
+		struct ft_corr_host *p = &x->hosts[i];
+		const struct ft_iftable *t = j->h[p->host].rep->ifaces;
+		struct ft_iflist l = { 0 };
+		bool macs = p->macs.n;
+
+		for (__u32 k = 0; t && k < t->n; k++)
+			for (__u32 m = 0; m < p->ifaces.n; m++)
+				if (p->ifaces.ifindex[m] == t->v[k].ifindex)
+					ft_iflist_add(&l, t->v[k].ifindex);
+		for (__u32 m = 0; m < p->ifaces.n; m++)
+			ft_iflist_add(&l, p->ifaces.ifindex[m]); /* not in the table: last */
+		p->ifaces = l;
+		memset(&p->macs, 0, sizeof(p->macs));
+		if (macs)
+			own_macs(&j->h[p->host], p);
+	}
 }
 
 static int by_kind(const void *a, const void *b)
@@ -772,6 +840,10 @@ int ft_join(const struct ft_host *hosts, size_t n, __u64 skew_ns, struct ft_corr
 	for (size_t i = 0; i < out->n; i++) {
 		struct ft_correlated *x = &out->v[i];
 
+		tidy(&j, x);
+		for (__u32 p = 0; x->kind == FT_CORR_ARP_FLUX_EXPLAINED && p < x->n_hosts; p++)
+			if (x->hosts[p].role == FT_ROLE_OWNER)
+				owner_sysctls(&j, &x->hosts[p]);
 		if (x->kind == FT_CORR_NAT_RETURN_BYPASS)
 			say_nat(&j, x);
 		else if (x->kind == FT_CORR_RETURN_PATH_AROUND)
