@@ -677,9 +677,10 @@ static void say_nat(const struct join *j, struct ft_correlated *x)
 	ifs_str(j, s, &s->rep_ifaces, sif, sizeof(sif));
 	if (x->reply_mac_host >= 0)
 		snprintf(who, sizeof(who), " (host %s)", j->h[x->reply_mac_host].label);
-	say(x, "Balancer %s (%s, %s) forwards %s -> %s:%u to %s:%u without SNAT, and server %s "
-		 "sends the replies out %s to %s%s instead of back to the balancer (%u flow%s): "
-		 "SNAT on the balancer, or route the clients via it on the server.",
+	say(x, "Balancer %s (%s, %s) forwards %s -> %s:%u to %s:%u without SNAT, and the real "
+	       "server, host %s, sends the replies out %s to %s%s instead of back through the "
+	       "balancer (%u flow%s): SNAT on the balancer, or route the clients via it on the "
+	       "server.",
 		 label(j, b), bif, bmac, ft_fmt_ip(x->family, x->client_ip, ci),
 		 ft_fmt_ip(x->family, x->asked_ip, vi), x->asked_port,
 		 ft_fmt_ip(x->family, x->server_ip, si), x->server_port, label(j, s), sif,

@@ -41,6 +41,27 @@ static void text_head(const struct ft_correlated *x, FILE *out)
 		ft_fmt_clock(x->first_wall_ns, 0, t0), ft_fmt_clock(x->last_wall_ns, 0, t1));
 }
 
+/* s word-wrapped to 100 columns, every line indented by four. */
+static void wrap(const char *s, FILE *out)
+{
+	const int width = 100 - 4;
+
+	while (*s) {
+		int n = strlen(s), cut = n;
+
+		if (n > width) {
+			for (cut = width; cut > 0 && s[cut] != ' '; cut--)
+				;
+			if (!cut)
+				cut = width;
+		}
+		fprintf(out, "    %.*s\n", cut, s);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+}
+
 static void text_one(const struct ft_host *hosts, const struct ft_correlated *x, FILE *out)
 {
 	text_head(x, out);
@@ -61,7 +82,7 @@ static void text_one(const struct ft_host *hosts, const struct ft_correlated *x,
 			fprintf(out, "  (%s)", p->sysctls);
 		fputc('\n', out);
 	}
-	fprintf(out, "    %s\n", x->summary);
+	wrap(x->summary, out);
 }
 
 int ft_render_hosts_text(const struct ft_host *hosts, const struct ft_render_ctx *ctx, size_t n,
