@@ -837,7 +837,8 @@ int ft_join(const struct ft_host *hosts, size_t n, __u64 skew_ns, struct ft_corr
 		ft_correlation_free(out);
 		return err;
 	}
-	qsort(out->v, out->n, sizeof(out->v[0]), by_kind);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(out->v[0]), by_kind);
 	for (size_t i = 0; i < out->n; i++) {
 		struct ft_correlated *x = &out->v[i];
 
