@@ -113,8 +113,11 @@ int main(int argc, char **argv)
 	if (cfg.check)
 		return ft_check() ? 1 : 0;
 
-	if (cfg.n_read > 1)
-		return ft_hosts_replay(&cfg);
+	if (cfg.n_read > 1) {
+		ret = ft_hosts_replay(&cfg);
+		ft_cli_free(&cfg);
+		return ret;
+	}
 	/* Host facts (sysctls, routes): read live, or the trace's own. */
 	run.session.facts = ft_facts_new(cfg.read_path ? FT_FACTS_RECORDED : FT_FACTS_LIVE);
 	cfg.reduce.host_facts = run.session.facts;
