@@ -36,7 +36,8 @@ mkdir -p "$out/corpus" "$out/artifacts"
 if ! "$clang" -std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -Iinclude -Iuser \
-	tests/fuzz/fuzz_tracefile.c user/record/reader.c user/record/writer.c -lz -o "$bin"; then
+	tests/fuzz/fuzz_tracefile.c user/record/reader.c user/record/writer.c \
+	user/record/facts.c user/model/facts.c -lz -o "$bin"; then
 	echo "fuzz: building $bin failed (libFuzzer comes with libclang-rt-14-dev; run 'make deps')" >&2
 	exit 2
 fi
@@ -50,7 +51,8 @@ if (( make_seeds )); then
 fi
 
 # The format's markers help the fuzzer build plausible files.
-printf '%s\n' '"FLUXTRC\x0a"' '"FTBK"' '"FTEN"' '"\x01\x00\x01\x00"' > "$out/tracefile.dict"
+printf '%s\n' '"FLUXTRC\x0a"' '"FTBK"' '"FTEN"' '"FTFA"' '"\x01\x00\x01\x00"' \
+	'"\x02\x00\x02\x00"' > "$out/tracefile.dict"
 
 # -malloc_limit_mb: no input may make the reader allocate much (its largest
 # buffer is about 3 MB); -timeout: none may make it spin. timeout(1) bounds

@@ -28,7 +28,9 @@ static const char usage_text[] =
 	"  -i, --interface IF[,IF]  interfaces to trace (default: any = all up, non-loopback)\n"
 	"  -d, --duration SECONDS   stop after this long (default: at SIGINT/SIGTERM)\n"
 	"  -w, --write FILE         record the events to FILE (replay with -r)\n"
-	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin)\n"
+	"  -r, --read FILE          reduce a recorded trace instead of tracing ('-': stdin);\n"
+	"                           repeat it for traces of several hosts, joined into one story\n"
+	"      --skew SECONDS       clock difference tolerated between joined traces (default 2)\n"
 	"      --events             print every event as one line (debugging view)\n"
 	"      --json               print the report as one JSON object\n"
 	"      --interval SECONDS   report every SECONDS (text: live view; --json: JSON lines\n"
@@ -87,34 +89,45 @@ static __u64 parse_duration(const char *opt, const char *arg)
 	return v * unit * 1000000000ULL;
 }
 
-/* --fail-on any | KIND[,KIND...] */
-static __u32 parse_fail_on(const char *arg)
+/* --fail-on any | KIND[,KIND...]: a host's kinds and the correlated ones. */
+static void parse_fail_on(struct ft_config *cfg, const char *arg)
 {
 	char buf[256], *save = NULL;
-	__u32 mask = 0;
 
-	if (!strcmp(arg, "any"))
-		return (1u << FT_KIND_MAX) - 1;
+	cfg->fail_on = cfg->fail_on_corr = 0;
+	if (!strcmp(arg, "any")) {
+		cfg->fail_on = (1u << FT_KIND_MAX) - 1;
+		cfg->fail_on_corr = (1u << FT_CORR_KIND_MAX) - 1;
+		return;
+	}
 	snprintf(buf, sizeof(buf), "%s", arg);
 	for (char *k = strtok_r(buf, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
-		int kind = ft_kind_by_name(k);
+		int kind = ft_kind_by_name(k), corr = -1;
 
-		if (kind < 0) {
-			char names[256];
+		for (unsigned int i = 0; kind < 0 && i < FT_CORR_KIND_MAX; i++)
+			if (!strcmp(k, ft_corr_kind_name(i)))
+				corr = i;
+		if (kind < 0 && corr < 0) {
+			char names[512];
 			size_t off = 0;
 
 			for (unsigned int i = 0; i < FT_KIND_MAX; i++)
 				off += snprintf(names + off, sizeof(names) - off, "%s%s",
 						i ? ", " : "", ft_kind_name(i));
+			for (unsigned int i = 0; i < FT_CORR_KIND_MAX; i++)
+				off += snprintf(names + off, sizeof(names) - off, ", %s",
+						ft_corr_kind_name(i));
 			usage_error("bad --fail-on '%s': '%s' is no kind; give any or kinds "
 				    "from: %s", arg, k, names);
 		}
-		mask |= 1u << kind;
+		if (kind >= 0)
+			cfg->fail_on |= 1u << kind;
+		else
+			cfg->fail_on_corr |= 1u << corr;
 	}
-	if (!mask)
+	if (!cfg->fail_on && !cfg->fail_on_corr)
 		usage_error("bad --fail-on '%s': give any or kinds, e.g. duplicate_ip,one_way",
 			    arg);
-	return mask;
 }
 
 /* Whole seconds in [1, 31 days]; anything else is a usage error. */
@@ -178,8 +191,30 @@ static void parse_filter(struct ft_config *cfg, const char *arg)
 	}
 }
 
+/* Options that only make sense when several traces are joined, and
+ * those that do not. */
+static void check_join(struct ft_config *cfg)
+{
+	if (cfg->n_read > 1 && strcmp(cfg->read_paths[0], "-") == 0)
+		usage_error("-r -: stdin can be one trace only; give the joined traces as files");
+	for (unsigned int i = 1; i < cfg->n_read; i++)
+		if (!strcmp(cfg->read_paths[i], "-"))
+			usage_error("-r -: stdin can be one trace only; give the joined traces as "
+				    "files");
+	if (cfg->n_read > 1 && cfg->live.events)
+		usage_error("--events prints the events of one trace; give one -r");
+	if (cfg->n_read > 1 && cfg->live.interval_ns)
+		usage_error("--interval replays the lifecycle of one trace; give one -r (the joined "
+			    "report covers the whole of each trace)");
+	if (cfg->skew_ns && cfg->n_read < 2)
+		usage_error("--skew applies when joining traces (give -r more than once)");
+	if (!cfg->skew_ns)
+		cfg->skew_ns = FT_DEFAULT_SKEW_NS;
+}
+
 enum { OPT_EVENTS = 256, OPT_JSON, OPT_INTERVAL, OPT_XDP_MODE, OPT_MAX_FLOWS, OPT_RINGBUF,
-       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER, OPT_WINDOW, OPT_FAIL_ON };
+       OPT_ONEWAY, OPT_ALLOW, OPT_CHECK, OPT_METRICS, OPT_FILTER, OPT_WINDOW, OPT_FAIL_ON,
+       OPT_SKEW };
 
 void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 {
@@ -201,6 +236,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "filter", required_argument, NULL, OPT_FILTER },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "skew", required_argument, NULL, OPT_SKEW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -221,7 +257,13 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			cfg->live.write_path = optarg;
 			break;
 		case 'r':
-			cfg->read_path = optarg;
+			if (cfg->n_read == FT_MAX_TRACES)
+				usage_error("too many -r: at most %d traces are joined", FT_MAX_TRACES);
+			cfg->read_paths[cfg->n_read++] = optarg;
+			cfg->read_path = cfg->read_paths[0];
+			break;
+		case OPT_SKEW:
+			cfg->skew_ns = parse_seconds("--skew", optarg);
 			break;
 		case OPT_EVENTS:
 			cfg->live.events = true;
@@ -236,7 +278,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 			cfg->reduce.window_ns = parse_duration("--window", optarg);
 			break;
 		case OPT_FAIL_ON:
-			cfg->fail_on = parse_fail_on(optarg);
+			parse_fail_on(cfg, optarg);
 			break;
 		case OPT_XDP_MODE:
 			if (!strcmp(optarg, "auto"))
@@ -316,6 +358,7 @@ void ft_cli_parse(int argc, char **argv, struct ft_config *cfg)
 	if (cfg->read_path && cfg->scope)
 		usage_error("%s: --filter applies only when tracing (the kernel judges the "
 			    "packets; a recorded trace holds only what was in scope)", cfg->read_path);
+	check_join(cfg);
 	cfg->live.ifaces_spec = cfg->ifaces_spec;
 	cfg->live.scope = cfg->scope;
 	cfg->reduce.allow = cfg->allow;

@@ -10,6 +10,9 @@
 
 struct ft_scope;
 
+#define FT_MAX_TRACES 16		/* -r given this often at most */
+#define FT_DEFAULT_SKEW_NS 2000000000ULL
+
 
 struct ft_config {
 	struct ft_tracer_opts live;	/* tracing */
@@ -21,6 +24,12 @@ struct ft_config {
 	int n_allow;
 	struct ft_scope *scope;		/* --filter, compiled */
 	__u32 fail_on;			/* --fail-on: bit per enum ft_finding_kind */
+	__u32 fail_on_corr;		/* ... and per enum ft_corr_kind (several -r) */
+	/* Every -r: more than one reduces each as its own host and joins
+	 * them (hosts.c); read_path is the first. */
+	const char *read_paths[FT_MAX_TRACES];
+	unsigned int n_read;
+	__u64 skew_ns;			/* --skew: clock difference tolerated between hosts */
 };
 
 /* --window when --interval or --metrics is given without one. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "cli.h"
+#include "hosts.h"
 #include "common/log.h"
 #include "live/check.h"
 #include "live/consume.h"
@@ -112,6 +113,7 @@ static int replay(struct ft_run *run)
 		pr_warn("%s\n", err);
 		return 1;
 	}
+	ft_hosts_use_facts(r, &meta, run->session.facts);
 	if (run->cfg->live.events)
 		run->session.printer = ft_event_printer_new(stdout, meta.mono_to_wall_ns);
 	run->render.host = meta.host;
@@ -149,8 +151,14 @@ int main(int argc, char **argv)
 	if (cfg.check)
 		return ft_check() ? 1 : 0;
 
-	/* Host facts (sysctls, routes) explain findings only where they were made. */
-	cfg.reduce.host_facts = !cfg.read_path;
+	if (cfg.n_read > 1) {
+		ret = ft_hosts_replay(&cfg);
+		ft_cli_free(&cfg);
+		return ret;
+	}
+	/* Host facts (sysctls, routes): read live, or the trace's own. */
+	run.session.facts = ft_facts_new(cfg.read_path ? FT_FACTS_RECORDED : FT_FACTS_LIVE);
+	cfg.reduce.host_facts = run.session.facts;
 	run.session.reducer = ft_reducer_new(&cfg.reduce);
 	if (!run.session.reducer) {
 		pr_warn("out of memory\n");
@@ -179,6 +187,7 @@ int main(int argc, char **argv)
 	ft_event_printer_free(run.session.printer);
 	ft_lines_free(run.lines);
 	ft_reducer_free(run.session.reducer);
+	ft_facts_free(run.session.facts);
 	ft_cli_free(&cfg);
 	return !ret && run.failed ? FT_EXIT_FINDINGS : ret;
 }

@@ -33,9 +33,20 @@ icmp_errors.*.type; * means any element). OP is one of
   >= <= > <   numbers; for a list, its length
 IP addresses and MACs are compared in canonical form.
 
+A joined report (fluxtrace -r A -r B ...: {"correlated": [...], "hosts":
+[...]}) has each host's report checked against the schema, and takes
+  corr COND...        some correlated finding meets every COND
+  no-corr COND...     none does (no COND: none at all)
+  only                every correlated finding is matched by a corr rule
+where each correlated finding also has "parts": one "HOST/ROLE/IFACES/MACS"
+per host it names (lists joined with '+'), e.g.
+parts=lb/balancer/eth0/02:02:02:00:00:02,...
+--alone R1,R2...: the reports of each trace reduced alone, in -r order;
+each host's findings in the joined report must equal them, hints included.
+
 --replay REPORT2: a report of the same run replayed from its recorded
-trace; its findings must equal REPORT's (hints aside: a replay has no host
-facts to quote).
+trace; its findings must equal REPORT's, hints included (the trace records
+the host facts the live hints quoted).
 """
 import argparse
 import ipaddress
@@ -330,8 +341,6 @@ def listing(findings):
     return "\n".join(f"    {brief(f)}" for f in findings)
 
 
-def strip_hints(findings):
-    return [{k: v for k, v in f.items() if k != "hint"} for f in findings]
 
 
 def run(report, rules, replay):
@@ -388,10 +397,77 @@ def run(report, rules, replay):
     if replay is not None:
         check_schema(replay)
         for key in ("asymmetry", "arp_flux"):
-            live, again = strip_hints(report[key]), strip_hints(replay[key])
+            live, again = report[key], replay[key]
             if sorted(map(json.dumps, live)) != sorted(map(json.dumps, again)):
                 errors.append(f"replay differs from the live run in '{key}':\n  live:\n"
                               f"{listing(report[key])}\n  replayed:\n{listing(replay[key])}")
+    return errors
+
+
+CORR_KINDS = {"nat_return_bypass", "return_path_around", "duplicate_ip_owners",
+              "arp_flux_explained"}
+
+
+def check_corr_schema(c, i):
+    w = f"correlated[{i}]"
+    if need(c, "kind", str, w) not in CORR_KINDS:
+        raise Failure(f"schema: {w}.kind is {c['kind']!r}")
+    need(c, "summary", str, w)
+    need(c, "flows", int, w)
+    need_time(c, "first_seen", w)
+    need_time(c, "last_seen", w)
+    hosts = need(c, "hosts", list, w)
+    if len(hosts) < 2 and c["kind"] != "duplicate_ip_owners":
+        raise Failure(f"schema: {w} names {len(hosts)} host(s)")
+    for k, h in enumerate(hosts):
+        need(h, "host", str, f"{w}.hosts[{k}]")
+        need(h, "role", str, f"{w}.hosts[{k}]")
+        need(h, "interfaces", list, f"{w}.hosts[{k}]")
+        need(h, "macs", list, f"{w}.hosts[{k}]")
+
+
+def run_joined(report, rules, alone):
+    corr = need(report, "correlated", list, "report")
+    hosts = need(report, "hosts", list, "report")
+    for h in hosts:
+        check_schema(h)
+    for i, c in enumerate(corr):
+        check_corr_schema(c, i)
+        c["parts"] = [f"{h['host']}/{h['role']}/{'+'.join(h['interfaces'])}/"
+                      f"{'+'.join(h['macs'])}" for h in c["hosts"]]
+    errors, used, want_only = [], [], False
+    for rule in rules:
+        words = shlex.split(rule)
+        if not words:
+            continue
+        verb, conds = words[0], [parse_cond(a) for a in words[1:]]
+        if verb == "only":
+            want_only = True
+        elif verb == "no-corr":
+            hits = [c for c in corr if matches(c, conds)]
+            if hits:
+                errors.append(f"false correlated finding ({rule}):\n{listing(hits)}")
+        elif verb == "corr":
+            used.append(conds)
+            if not any(matches(c, conds) for c in corr):
+                errors.append(f"missing correlated finding: {rule}{closest(corr, conds)}")
+        else:
+            raise Failure(f"unknown rule '{verb}' for a joined report")
+    if want_only:
+        extra = [c for c in corr if not any(matches(c, u) for u in used)]
+        if extra:
+            errors.append(f"unexpected correlated finding(s):\n{listing(extra)}")
+    if errors:
+        errors.append(f"the correlated findings:\n{listing(corr)}")
+    if alone is not None:
+        if len(alone) != len(hosts):
+            raise Failure(f"{len(hosts)} hosts joined, {len(alone)} reports alone")
+        for h, a in zip(hosts, alone):
+            for key in ("asymmetry", "arp_flux"):
+                if sorted(map(json.dumps, h[key])) != sorted(map(json.dumps, a[key])):
+                    errors.append(f"host {h['host']}: '{key}' differs from its trace "
+                                  f"reduced alone:\n  joined:\n{listing(h[key])}\n"
+                                  f"  alone:\n{listing(a[key])}")
     return errors
 
 
@@ -402,11 +478,16 @@ def main():
     ap.add_argument("rules", nargs="*")
     ap.add_argument("--label", default="fluxtrace")
     ap.add_argument("--replay")
+    ap.add_argument("--alone")
     a = ap.parse_intermixed_args()
     try:
         report = load(a.report)
-        replay = load(a.replay) if a.replay else None
-        errors = run(report, a.rules, replay)
+        if "correlated" in report:
+            alone = [load(p) for p in a.alone.split(",")] if a.alone else None
+            errors = run_joined(report, a.rules, alone)
+        else:
+            replay = load(a.replay) if a.replay else None
+            errors = run(report, a.rules, replay)
     except Failure as e:
         errors = [str(e)]
     if errors:

@@ -119,3 +119,53 @@ e2e_expect_event() {
 		e2e_events "$tag" | sed 's/^/    /' >&2
 	fi
 }
+
+# e2e_join NAME TAG...: the recorded traces of TAG... reduced together
+# (fluxtrace -r A -r B ...) into the joined report NAME, text beside it.
+# The namespaces share one host name, so the hosts are named after their
+# trace files: linked as TAG.ft, each host is called TAG.
+e2e_join() {
+	local name=$1 tag args=()
+	shift
+	mkdir -p "$LAB_TMP/hosts"
+	for tag in "$@"; do
+		ln -sf "$LAB_TMP/ft-$tag.trace" "$LAB_TMP/hosts/$tag.ft"
+		args+=(-r "$LAB_TMP/hosts/$tag.ft")
+	done
+	E2E_JOINED[$name]="$*"
+	"$(ft_bin)" "${args[@]}" --json >"$LAB_TMP/ft-$name.out" 2>"$LAB_TMP/ft-$name.err" ||
+		e2e_fail "$name: fluxtrace ${args[*]} failed: $(cat "$LAB_TMP/ft-$name.err")"
+	"$(ft_bin)" "${args[@]}" >"$LAB_TMP/ft-$name.txt" 2>/dev/null || true
+}
+declare -A E2E_JOINED=()
+
+# e2e_join_fail_on NAME KINDS STATUS: the joined reduction of NAME with
+# --fail-on KINDS exits STATUS (3: an alarm of those kinds, 0: none).
+e2e_join_fail_on() {
+	local name=$1 kinds=$2 want=$3 tag args=() rc=0
+	for tag in ${E2E_JOINED[$name]}; do
+		args+=(-r "$LAB_TMP/hosts/$tag.ft")
+	done
+	"$(ft_bin)" "${args[@]}" --fail-on "$kinds" >/dev/null 2>&1 || rc=$?
+	[[ $rc == "$want" ]] ||
+		e2e_fail "$name: fluxtrace ${args[*]} --fail-on $kinds exited $rc, not $want"
+}
+
+# e2e_check_join NAME RULE...: the joined report NAME meets every rule
+# (corr, no-corr, only: see ftcheck.py), and each host in it has exactly
+# the findings and hints of its trace replayed alone.
+e2e_check_join() {
+	local name=$1 tag alone=()
+	shift
+	for tag in ${E2E_JOINED[$name]}; do
+		alone+=("$LAB_TMP/ft-$tag.replay")
+	done
+	if ! "$LAB_PYTHON" "$E2E_DIR/ftcheck.py" "$LAB_TMP/ft-$name.out" \
+		--label "$LAB_NAME($LAB_VARIANT)/$name" \
+		--alone "$(IFS=,; echo "${alone[*]}")" "$@"; then
+		E2E_FAILED=1
+		lab_log "  the joined report ($name), as text:"
+		sed 's/^/    /' "$LAB_TMP/ft-$name.txt" >&2
+		sed 's/^/    stderr: /' "$LAB_TMP/ft-$name.err" >&2
+	fi
+}

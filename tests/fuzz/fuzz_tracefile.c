@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <zlib.h>
+#include "model/facts.h"
 #include "record/trace.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -133,6 +134,33 @@ static void write_seed(const char *dir, const char *name, int blocks, int n_ifac
 		exit(1);
 }
 
+/* One block, then a facts block of both entry kinds (format version 2). */
+static void write_facts_seed(const char *dir)
+{
+	static struct ft_facts f;
+	struct ft_if_sysctls sc = { 0, 2, 0, 1, 0 };
+	struct ft_route rt = { .text = "10.0.0.0/24 dev eth0 table main", .oif = 2 };
+	__u8 dst[16] = { 10, 0, 0, 9 };
+	struct ft_iface_record ifaces[2];
+	struct ft_trace_meta meta;
+	struct ft_trace_writer *w;
+	unsigned char recs[9 * FT_MAX_RECORD];
+	size_t len = make_records(recs);
+	char path[512];
+
+	make_meta(&meta, ifaces);
+	snprintf(path, sizeof(path), "%s/facts.ft", dir);
+	w = ft_trace_create(path, &meta);
+	if (!w)
+		exit(1);
+	for (size_t off = 0; off < len; off += ft_record_size(recs[off]))
+		ft_trace_write(w, recs + off, ft_record_size(recs[off]));
+	ft_facts_put_sysctls(&f, "eth0", &sc);
+	ft_facts_put_route(&f, FT_FAMILY_IPV4, dst, NULL, 0, &rt);
+	if (ft_trace_write_facts(w, &f) || ft_trace_close(w))
+		exit(1);
+}
+
 static void make_seeds(const char *dir)
 {
 	unsigned char recs[9 * FT_MAX_RECORD];
@@ -144,6 +172,7 @@ static void make_seeds(const char *dir)
 	write_seed(dir, "one-block.ft", 1, 2, true);
 	write_seed(dir, "two-blocks.ft", 2, 1, true);
 	write_seed(dir, "interrupted.ft", 1, 2, false);
+	write_facts_seed(dir);
 	/* For the second reading: plain records, as a block holds them. */
 	snprintf(path, sizeof(path), "%s/records.raw", dir);
 	f = fopen(path, "wb");
@@ -179,6 +208,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /* Reads the memfd as a trace; returns the status, checking what the API promises. */
+static struct ft_facts facts;
+
 static int read_trace(const uint8_t *expect, size_t expect_len, size_t *n_records)
 {
 	struct ft_trace_meta meta;
@@ -195,6 +226,9 @@ static int read_trace(const uint8_t *expect, size_t expect_len, size_t *n_record
 			__builtin_trap();
 		return FT_TRACE_ERROR;
 	}
+	/* Facts blocks are decoded into a table, as a replay does. */
+	memset(&facts, 0, sizeof(facts));
+	ft_trace_read_facts(r, &facts);
 	if (!memchr(meta.host, 0, sizeof(meta.host)) ||
 	    !memchr(meta.kernel, 0, sizeof(meta.kernel)))
 		__builtin_trap();
@@ -219,6 +253,11 @@ static int read_trace(const uint8_t *expect, size_t expect_len, size_t *n_record
 		__builtin_trap();
 	if (ft_trace_next(r, &rec, &len) != st)
 		__builtin_trap();
+	if (facts.n_ifs > FT_FACTS_MAX_IFS || facts.n_routes > FT_FACTS_MAX_ROUTES)
+		__builtin_trap();
+	for (__u32 i = 0; i < facts.n_routes; i++)
+		if (!memchr(facts.routes[i].r.text, 0, sizeof(facts.routes[i].r.text)))
+			__builtin_trap();
 	if (expect && st == FT_TRACE_END && pos != expect_len)
 		__builtin_trap();
 	ft_trace_close_reader(r);

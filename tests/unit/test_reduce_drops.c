@@ -40,7 +40,9 @@ static char hint_buf[FT_HINT_MAX];
 
 static const char *hint(const struct ft_finding *f, bool live)
 {
-	ft_explain(f, &R->ifaces, live, hint_buf, sizeof(hint_buf));
+	static struct ft_facts facts = { .mode = FT_FACTS_LIVE };
+
+	ft_explain(f, &R->ifaces, live ? &facts : NULL, hint_buf, sizeof(hint_buf));
 	return hint_buf;
 }
 

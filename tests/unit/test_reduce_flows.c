@@ -55,11 +55,11 @@ Test(reduce_flows, client_reply_arrives_on_other_interface)
 	/* The SYN-ACK was never acknowledged: the hint says it was dropped. */
 	char hint[1024];
 
-	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, false, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, NULL, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "never completed"), "%s", hint);
 	tcp(T0 + 2 * MS, OUT, ETH0, "10.0.0.2", 5000, "192.0.2.9", 443, FT_TCP_ACK, MAC_R1);
 	now(T0 + 3 * SEC);
-	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, false, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_RETURN_PATH_MISMATCH), &R->ifaces, NULL, hint, sizeof(hint));
 	cr_expect_null(strstr(hint, "never completed"), "%s", hint);
 }
 

@@ -186,6 +186,9 @@ static void three_answers(__u8 hook)
 		    .tmac = MAC_CLIENT);
 }
 
+/* Hints that read this host, as a live run does. */
+static struct ft_facts live_facts = { .mode = FT_FACTS_LIVE };
+
 Test(reduce_neigh, host_answers_from_three_nics)
 {
 	three_answers(FT_HOOK_TC_EGRESS);
@@ -234,10 +237,10 @@ Test(reduce_neigh, local_flux_hint_reads_sysctls)
 	mark(T0 + SEC);
 	eff_arp_ignore("lo", lo, sizeof(lo));
 	eff_arp_ignore("eth0", eth0, sizeof(eth0));
-	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, true, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, &live_facts, hint, sizeof(hint));
 	snprintf(want, sizeof(want), "arp_ignore lo=%s eth0=%s;", lo, eth0);
 	cr_expect_not_null(strstr(hint, want), "want \"%s\" in: %s", want, hint);
-	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, false, hint, sizeof(hint));
+	ft_explain(found(FT_KIND_LOCAL_FLUX), &R->ifaces, NULL, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "host facts unavailable"), "%s", hint);
 }
 
@@ -335,7 +338,7 @@ Test(reduce_neigh, duplicate_from_one_multihomed_host)
 		cr_expect_eq(f->announced_by.n, 0);
 		cr_expect_eq(f->macs.n, 3);
 	}
-	ft_explain(dup_of("10.0.0.4"), &R->ifaces, false, hint, sizeof(hint));
+	ft_explain(dup_of("10.0.0.4"), &R->ifaces, NULL, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "one host with several NICs"), "%s", hint);
 	cr_expect_not_null(strstr(hint, "arp_ignore=1"), "%s", hint);
 }
@@ -386,7 +389,7 @@ Test(reduce_neigh, spoofer_racing_and_unsolicited_replies)
 	cr_expect(has_mac(&f->announced_by, MAC_A));
 	cr_expect_eq(f->used_by.n, 1);
 	cr_expect(has_mac(&f->used_by, MAC_GW));
-	ft_explain(f, &R->ifaces, false, hint, sizeof(hint));
+	ft_explain(f, &R->ifaces, NULL, hint, sizeof(hint));
 	cr_expect_not_null(strstr(hint, "spoofer"), "%s", hint);
 	cr_expect_not_null(strstr(hint, "find " MAC_A), "%s", hint);
 	cr_expect_null(strstr(hint, "several NICs"), "%s", hint);

@@ -659,7 +659,9 @@ Test(render, hint_carries_host_facts)
 	char want[64];
 	const char *t;
 
-	R->opts.host_facts = true; /* live: hints read this host's facts */
+	static struct ft_facts live = { .mode = FT_FACTS_LIVE };
+
+	R->opts.host_facts = &live; /* live: hints read this host's facts */
 	iface(R, 1, "lo", "00:00:00:00:00:00");
 	iface(R, 3, "eth1", "02:00:00:00:00:11");
 	mismatch(R, 1, 3, 6);

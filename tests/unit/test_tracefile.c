@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <zlib.h>
+#include "model/facts.h"
 #include "record/trace.h"
 
 #define HDR_FIXED 164
@@ -503,7 +504,7 @@ Test(tracefile, not_a_trace)
 	}
 
 HEADER_DAMAGE(bad_magic, buf[3] ^= 1, 0, "bad magic")
-HEADER_DAMAGE(bad_version, buf[8] = 2, 8, "unsupported format version 2")
+HEADER_DAMAGE(bad_version, buf[8] = 3, 8, "unsupported format version 3")
 HEADER_DAMAGE(bad_abi, buf[10] = 9, 10, "unsupported record ABI version 9")
 HEADER_DAMAGE(abi_zero, (buf[10] = 0, fix_header_crc(buf)), 10,
 	      "unsupported record ABI version 0")
@@ -726,4 +727,131 @@ Test(tracefile, iface_record_unterminated_name)
 	write_crafted(&rec, sizeof(rec));
 	cr_assert_eq(read_crafted(err, sizeof(err), &n), FT_TRACE_ERROR);
 	expect_msg(err, path, hdr_len(), "name is not NUL-terminated");
+}
+
+/* ---- host facts (format version 2) ---- */
+
+/* 100 records, the facts, 100 more records, the facts changed. */
+static void write_with_facts(struct ft_facts *f)
+{
+	struct ft_trace_writer *w = ft_trace_create(path, &meta);
+	struct ft_if_sysctls sc = { 1, 2, 0, 1, 0 };
+	struct ft_route rt = { .text = "default via 10.0.0.1 dev eth1 table main", .oif = 3 };
+	__u8 dst[16] = { 10, 0, 0, 9 }, src[16] = { 10, 0, 0, 2 };
+	struct rec r;
+
+	cr_assert_not_null(w);
+	for (unsigned int i = 0; i < 200; i++) {
+		make_record(&r, i);
+		cr_assert_eq(ft_trace_write(w, r.b, r.len), 0);
+		if (i == 99) {
+			ft_facts_put_sysctls(f, "eth0", &sc);
+			ft_facts_put_route(f, FT_FAMILY_IPV4, dst, src, 2, &rt);
+			cr_assert_eq(ft_trace_write_facts(w, f), 0);
+		}
+	}
+	sc.arp_ignore = 2;
+	ft_facts_put_sysctls(f, "eth0", &sc);
+	cr_assert_eq(ft_trace_write_facts(w, f), 0);
+	cr_assert_eq(ft_trace_close(w), 0);
+}
+
+Test(tracefile, facts_round_trip_newest_wins)
+{
+	static struct ft_facts wrote, read;
+	__u8 dst[16] = { 10, 0, 0, 9 }, src[16] = { 10, 0, 0, 2 };
+	struct ft_trace_meta got;
+	struct ft_trace_reader *r;
+	const struct ft_route *rt;
+	const void *rec;
+	char err[256];
+	size_t len;
+	unsigned int n = 0;
+	int st;
+
+	write_with_facts(&wrote);
+	r = ft_trace_open(path, &got, err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	cr_expect_eq(got.version, FT_TRACE_VERSION);
+	ft_trace_read_facts(r, &read);
+	while ((st = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD)
+		n++;
+	cr_assert_eq(st, FT_TRACE_END, "%s", ft_trace_error(r));
+	cr_expect_eq(n, N_IFACES + 200, "facts blocks hold no records");
+	cr_assert_not_null(ft_facts_find_sysctls(&read, "eth0"));
+	cr_expect_eq(ft_facts_find_sysctls(&read, "eth0")->arp_ignore, 2);
+	cr_expect_eq(ft_facts_find_sysctls(&read, "eth0")->arp_announce, 2);
+	cr_expect_null(ft_facts_find_sysctls(&read, "eth1"));
+	rt = ft_facts_find_route(&read, FT_FAMILY_IPV4, dst, src, 2);
+	cr_assert_not_null(rt);
+	cr_expect_str_eq(rt->text, "default via 10.0.0.1 dev eth1 table main");
+	cr_expect_eq(rt->oif, 3);
+	cr_expect_null(ft_facts_find_route(&read, FT_FAMILY_IPV4, dst, NULL, 2));
+	ft_trace_close_reader(r);
+}
+
+/* Version 1 is version 2 without facts blocks: still read. */
+Test(tracefile, version_1_read)
+{
+	unsigned char *buf;
+	unsigned int n;
+	size_t len;
+	char err[256];
+	struct ft_trace_meta got;
+	struct ft_trace_reader *r;
+
+	write_trace(path, 100);
+	buf = slurp(path, &len);
+	buf[8] = 1;
+	fix_header_crc(buf);
+	spit(path, buf, len);
+	free(buf);
+	cr_expect_eq(read_and_check(path, &n, err, sizeof(err)), FT_TRACE_END, "%s", err);
+	cr_expect_eq(n, 100);
+	r = ft_trace_open(path, &got, err, sizeof(err));
+	cr_assert_not_null(r);
+	cr_expect_eq(got.version, 1);
+	ft_trace_close_reader(r);
+}
+
+/* A facts block in a version 1 file is not one of its blocks. */
+Test(tracefile, facts_block_in_version_1_is_damage)
+{
+	static struct ft_facts f;
+	unsigned char *buf;
+	unsigned int n;
+	size_t len;
+	char err[256];
+
+	write_with_facts(&f);
+	buf = slurp(path, &len);
+	buf[8] = 1;
+	fix_header_crc(buf);
+	spit(path, buf, len);
+	free(buf);
+	cr_expect_eq(read_and_check(path, &n, err, sizeof(err)), FT_TRACE_ERROR);
+	cr_expect_not_null(strstr(err, "bad block magic"), "%s", err);
+}
+
+/* A damaged facts block is reported like a damaged data block. */
+Test(tracefile, damaged_facts_block)
+{
+	static struct ft_facts f;
+	unsigned char *buf;
+	size_t len, off;
+	unsigned int n;
+	char err[256];
+
+	write_with_facts(&f);
+	buf = slurp(path, &len);
+	/* The last block before the end marker is the second facts block. */
+	off = hdr_len();
+	for (size_t next; (next = off + BLOCK_HDR + le32(buf + off + 12)) < len - BLOCK_HDR;)
+		off = next;
+	cr_assert_eq(le32(buf + off), 0x41465446u);
+	buf[off + BLOCK_HDR + 3] ^= 0x40;
+	spit(path, buf, len);
+	free(buf);
+	cr_expect_eq(read_and_check(path, &n, err, sizeof(err)), FT_TRACE_ERROR);
+	expect_msg(err, path, off, "facts block 1: data checksum mismatch");
 }

@@ -151,3 +151,31 @@ const char *ft_evidence_name(unsigned int bit)
 
 	return bit < sizeof(names) / sizeof(names[0]) ? names[bit] : NULL;
 }
+
+/* ---- correlated findings ---- */
+
+const char *ft_corr_kind_name(unsigned int kind)
+{
+	static const char *const names[FT_CORR_KIND_MAX] = {
+		[FT_CORR_NAT_RETURN_BYPASS] = "nat_return_bypass",
+		[FT_CORR_RETURN_PATH_AROUND] = "return_path_around",
+		[FT_CORR_DUPLICATE_IP_OWNERS] = "duplicate_ip_owners",
+		[FT_CORR_ARP_FLUX_EXPLAINED] = "arp_flux_explained",
+	};
+
+	return NAME_OF(names, kind, NULL);
+}
+
+const char *ft_corr_role_name(unsigned int role)
+{
+	static const char *const names[FT_CORR_ROLE_MAX] = {
+		[FT_CORR_ROLE_CLIENT] = "client",
+		[FT_CORR_ROLE_BALANCER] = "balancer",
+		[FT_CORR_ROLE_SERVER] = "server",
+		[FT_CORR_ROLE_BYPASSED] = "bypassed",
+		[FT_CORR_ROLE_OBSERVER] = "observer",
+		[FT_CORR_ROLE_OWNER] = "owner",
+	};
+
+	return NAME_OF(names, role, "?");
+}

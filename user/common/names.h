@@ -93,4 +93,33 @@ const char *ft_role_name(unsigned int role);
  * "same_vendor", ...; NULL out of range. */
 const char *ft_evidence_name(unsigned int bit);
 
+/* ---- correlated findings: the report group "correlated" ----
+ * Made by joining the traces of several hosts (reduce/join.c), worst
+ * first; the names are kinds like the per-host ones. */
+enum ft_corr_kind {
+	FT_CORR_NAT_RETURN_BYPASS,	/* a DNAT's real server answers around the balancer */
+	FT_CORR_RETURN_PATH_AROUND,	/* a flow's replies avoid a host or link its requests took */
+	FT_CORR_DUPLICATE_IP_OWNERS,	/* traced hosts that all claim one address */
+	FT_CORR_ARP_FLUX_EXPLAINED,	/* one traced host answering with several MACs */
+	FT_CORR_KIND_MAX,
+};
+
+/* A host's part in a correlated finding. */
+enum ft_corr_role {
+	FT_CORR_ROLE_CLIENT,
+	FT_CORR_ROLE_BALANCER,
+	FT_CORR_ROLE_SERVER,
+	FT_CORR_ROLE_BYPASSED,	/* on the request path, never saw a reply */
+	FT_CORR_ROLE_OBSERVER,	/* saw the duplicate or flapping address */
+	FT_CORR_ROLE_OWNER,		/* its own interfaces claim the address */
+	FT_CORR_ROLE_MAX,
+};
+
+/* "nat_return_bypass", ...; NULL out of range. */
+const char *ft_corr_kind_name(unsigned int kind);
+/* "correlated": the report list of every correlated kind. */
+#define FT_CORR_REPORT "correlated"
+/* "client", "balancer", ... */
+const char *ft_corr_role_name(unsigned int role);
+
 #endif /* FLUXTRACE_NAMES_H */

@@ -34,10 +34,12 @@ static void group_peers(const struct ft_finding *f, char *buf, size_t len)
 	memcpy(at, more, strlen(more));
 }
 
-void ft_explain(const struct ft_finding *f, const struct ft_iftable *ifs, bool facts, char *buf,
-		size_t len)
+void ft_explain(const struct ft_finding *f, const struct ft_iftable *ifs, struct ft_facts *facts,
+		char *buf, size_t len)
 {
 	buf[0] = 0;
+	if (facts && facts->mode == FT_FACTS_NONE)
+		facts = NULL;
 	if (ft_kind_is_asymmetry(f->kind)) {
 		ft_explain_flow(ifs, f, facts, buf, len);
 		group_peers(f, buf, len);
@@ -46,7 +48,8 @@ void ft_explain(const struct ft_finding *f, const struct ft_iftable *ifs, bool f
 	}
 }
 
-const char *ft_explain_sysctls(const struct ft_iftable *ifs, const struct ft_iflist *l,
+const char *ft_explain_sysctls(struct ft_facts *facts, const struct ft_iftable *ifs,
+			       const struct ft_iflist *l,
 			       unsigned int which, char *buf, size_t len)
 {
 	char names[FT_LIST_MAX][FT_IFNAMSIZ + 16];
@@ -54,5 +57,5 @@ const char *ft_explain_sysctls(const struct ft_iftable *ifs, const struct ft_ifl
 
 	for (__u32 i = 0; i < l->n; i++)
 		ptrs[i] = ft_iftable_name(ifs, l->ifindex[i], names[i], sizeof(names[i]));
-	return ft_hostfacts_sysctl_str(ptrs, l->n, which, buf, len);
+	return ft_hostfacts_sysctl_str(facts, ptrs, l->n, which, buf, len);
 }

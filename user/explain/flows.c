@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The hints of the asymmetry findings: the likely cause in one sentence,
- * with the route and the sysctls read from this host when the report is
- * live (never from a replay: those facts would be this host's, not the
- * traced one's).
+ * with the route and the sysctls of the traced host: read from it live,
+ * from the trace's recorded facts in a replay (never from the replaying
+ * host: those facts would be its own, not the traced one's).
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +62,7 @@ static const char *icmp_name(const struct ft_icmp_note *n)
 
 /* ' (route to X: "R"; rp_filter ...)' or the no-facts notice. */
 static void facts_tail(const struct ft_iftable *itab, const struct ft_finding *f,
-		       bool live, const __u8 *dst, const __u8 *src, __u32 iif,
+		       struct ft_facts *live, const __u8 *dst, const __u8 *src, __u32 iif,
 		       const struct ft_iflist *rp_ifs, char *buf, size_t len)
 {
 	char ip[FT_IP_STRLEN], rp[256];
@@ -72,10 +72,10 @@ static void facts_tail(const struct ft_iftable *itab, const struct ft_finding *f
 		snprintf(buf, len, " (%s)", FT_NO_FACTS);
 		return;
 	}
-	ft_hostfacts_route(f->family, dst, src, iif, &rt);
+	ft_hostfacts_ask_route(live, f->family, dst, src, iif, &rt);
 	if (rp_ifs && rp_ifs->n)
 		snprintf(buf, len, " (route to %s: \"%s\"; %s)", ft_fmt_ip(f->family, dst, ip),
-			 rt.text, ft_explain_sysctls(itab, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
+			 rt.text, ft_explain_sysctls(live, itab, rp_ifs, FT_SC_RP_FILTER, rp, sizeof(rp)));
 	else
 		snprintf(buf, len, " (route to %s: \"%s\")", ft_fmt_ip(f->family, dst, ip),
 			 rt.text);
@@ -84,14 +84,14 @@ static void facts_tail(const struct ft_iftable *itab, const struct ft_finding *f
 /* The effective rp_filter of one interface on this host; -1 when unknown
  * (a replay, an interface that is gone, an IPv6 flow: IPv6 has none). */
 static int rp_filter_of(const struct ft_iftable *itab, const struct ft_finding *f,
-			bool live, __u32 ifindex)
+			struct ft_facts *live, __u32 ifindex)
 {
 	char name[FT_IFNAMSIZ + 16];
 	struct ft_if_sysctls sc;
 
 	if (!live || f->family != FT_FAMILY_IPV4)
 		return -1;
-	if (ft_hostfacts_sysctls(ft_iftable_name(itab, ifindex, name, sizeof(name)), &sc))
+	if (ft_hostfacts_ask_sysctls(live, ft_iftable_name(itab, ifindex, name, sizeof(name)), &sc))
 		return -1;
 	return sc.rp_filter;
 }
@@ -99,7 +99,7 @@ static int rp_filter_of(const struct ft_iftable *itab, const struct ft_finding *
 /* The strictest rp_filter among the interfaces of l, and where it is:
  * 1 (strict) drops most, then 2 (loose), then 0 (off). */
 static int rp_filter_max(const struct ft_iftable *itab, const struct ft_finding *f,
-			 bool live, const struct ft_iflist *l, __u32 *where)
+			 struct ft_facts *live, const struct ft_iflist *l, __u32 *where)
 {
 	static const int rank[] = { [0] = 1, [1] = 3, [2] = 2 };
 	int best = -1;
@@ -168,7 +168,7 @@ static void rp_filter_cause(const char *ifname, int v, const char *sender, char 
 
 /* one_way because the stack dropped one direction. */
 static void drop_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-		      bool live, char *buf, size_t len)
+		      struct ft_facts *live, char *buf, size_t len)
 {
 	char sender[FT_IP_STRLEN], ifname[FT_IFNAMSIZ + 16], other[200], cause[400], tail[512];
 	char ifs[160];
@@ -210,7 +210,7 @@ static void drop_hint(const struct ft_iftable *itab, const struct ft_finding *f,
 
 /* This host sends the requests and the replies come back elsewhere. */
 static void reply_in_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			  bool live, const struct ft_iflist *ifs, char *buf,
+			  struct ft_facts *live, const struct ft_iflist *ifs, char *buf,
 			  size_t len)
 {
 	char sv[FT_IP_STRLEN], a[160], b[160], tail[512], what[320], ifname[FT_IFNAMSIZ + 16];
@@ -282,7 +282,7 @@ static void reply_in_hint(const struct ft_iftable *itab, const struct ft_finding
 }
 
 static void return_path_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			     bool live, char *buf, size_t len)
+			     struct ft_facts *live, char *buf, size_t len)
 {
 	char cl[FT_IP_STRLEN], a[160], b[160], tail[512];
 	struct ft_iflist ifs = {};
@@ -309,7 +309,7 @@ static void return_path_hint(const struct ft_iftable *itab, const struct ft_find
 }
 
 static void next_hop_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			  bool live, char *buf, size_t len)
+			  struct ft_facts *live, char *buf, size_t len)
 {
 	char cl[FT_IP_STRLEN], a[160], m1[160], m2[160], tail[512];
 
@@ -341,7 +341,7 @@ static void next_hop_hint(const struct ft_iftable *itab, const struct ft_finding
 }
 
 static void multipath_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			   bool live, char *buf, size_t len)
+			   struct ft_facts *live, char *buf, size_t len)
 {
 	char a[160], tail[512];
 	struct ft_iflist ifs = {};
@@ -363,7 +363,7 @@ static void multipath_hint(const struct ft_iftable *itab, const struct ft_findin
 }
 
 static void one_way_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			 bool live, char *buf, size_t len)
+			 struct ft_facts *live, char *buf, size_t len)
 {
 	char sv[FT_IP_STRLEN], from[FT_IP_STRLEN], tail[512];
 	struct ft_iflist ifs = {};
@@ -413,7 +413,7 @@ static void one_way_hint(const struct ft_iftable *itab, const struct ft_finding 
 }
 
 void ft_explain_flow(const struct ft_iftable *itab, const struct ft_finding *f,
-		   bool live, char *buf, size_t len)
+		   struct ft_facts *live, char *buf, size_t len)
 {
 	buf[0] = 0;
 	switch (f->kind) {

@@ -68,8 +68,8 @@ int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out)
 	return 0;
 }
 
-const char *ft_hostfacts_sysctl_str(const char *const *ifnames, unsigned int n, unsigned int which,
-				    char *buf, size_t len)
+const char *ft_hostfacts_sysctl_str(struct ft_facts *facts, const char *const *ifnames,
+				    unsigned int n, unsigned int which, char *buf, size_t len)
 {
 	static const char *const names[] = { "arp_ignore", "arp_announce", "arp_filter",
 					     "rp_filter", "proxy_arp" };
@@ -89,7 +89,7 @@ const char *ft_hostfacts_sysctl_str(const char *const *ifnames, unsigned int n, 
 			struct ft_if_sysctls sc;
 			int v = -1;
 
-			if (!ft_hostfacts_sysctls(ifnames[i], &sc)) {
+			if (!ft_hostfacts_ask_sysctls(facts, ifnames[i], &sc)) {
 				const int vals[] = { sc.arp_ignore, sc.arp_announce, sc.arp_filter,
 						     sc.rp_filter, sc.proxy_arp };
 
@@ -320,4 +320,50 @@ int ft_hostfacts_route(__u8 family, const __u8 *dst, const __u8 *src, __u32 iif,
 			snprintf(out->text, sizeof(out->text), "no route (%s)", strerror(-err));
 	}
 	return err;
+}
+
+int ft_hostfacts_ask_sysctls(struct ft_facts *facts, const char *ifname,
+			     struct ft_if_sysctls *out)
+{
+	const struct ft_if_sysctls *have;
+	int err;
+
+	if (!facts || facts->mode == FT_FACTS_NONE) {
+		memset(out, 0xff, sizeof(*out));
+		return -ENODATA;
+	}
+	if (facts->mode == FT_FACTS_LIVE) {
+		err = ft_hostfacts_sysctls(ifname, out);
+		if (!err)
+			ft_facts_put_sysctls(facts, ifname, out);
+		return err;
+	}
+	have = ft_facts_find_sysctls(facts, ifname);
+	if (!have) {
+		memset(out, 0xff, sizeof(*out));
+		return -ENOENT;
+	}
+	*out = *have;
+	return 0;
+}
+
+int ft_hostfacts_ask_route(struct ft_facts *facts, __u8 family, const __u8 *dst, const __u8 *src,
+			   __u32 iif, struct ft_route *out)
+{
+	const struct ft_route *have;
+
+	if (facts && facts->mode == FT_FACTS_LIVE) {
+		ft_hostfacts_route(family, dst, src, iif, out);
+		ft_facts_put_route(facts, family, dst, src, iif, out);
+		return out->err;
+	}
+	have = facts ? ft_facts_find_route(facts, family, dst, src, iif) : NULL;
+	if (!have) {
+		memset(out, 0, sizeof(*out));
+		out->err = -ENODATA;
+		snprintf(out->text, sizeof(out->text), "route not recorded in the trace");
+		return out->err;
+	}
+	*out = *have;
+	return out->err;
 }

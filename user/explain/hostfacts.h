@@ -10,16 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
-
-/* Effective values: what the kernel applies to the interface, combining
- * conf/all and conf/IFACE the way the kernel does (-1: unreadable). */
-struct ft_if_sysctls {
-	int arp_ignore;		/* max(all, iface) */
-	int arp_announce;	/* max(all, iface) */
-	int arp_filter;		/* all || iface */
-	int rp_filter;		/* max(all, iface) */
-	int proxy_arp;		/* all || iface */
-};
+#include "model/facts.h"
 
 /* 0 or -errno (-ENOENT: no such interface here). */
 int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out);
@@ -31,14 +22,8 @@ int ft_hostfacts_sysctls(const char *ifname, struct ft_if_sysctls *out);
 #define FT_SC_ARP_FILTER 0x04
 #define FT_SC_RP_FILTER 0x08
 #define FT_SC_PROXY_ARP 0x10
-const char *ft_hostfacts_sysctl_str(const char *const *ifnames, unsigned int n, unsigned int which,
-				    char *buf, size_t len);
-
-struct ft_route {
-	char text[160];		/* "default via 10.0.0.1 dev eth1 table main" */
-	__u32 oif;		/* interface the route sends to, 0 if none */
-	int err;		/* 0, or -errno of the lookup (-EXDEV: rp_filter) */
-};
+const char *ft_hostfacts_sysctl_str(struct ft_facts *facts, const char *const *ifnames,
+				    unsigned int n, unsigned int which, char *buf, size_t len);
 
 /*
  * The route for a packet src -> dst (family FT_FAMILY_IPV4/6; src may be
@@ -48,5 +33,15 @@ struct ft_route {
  */
 int ft_hostfacts_route(__u8 family, const __u8 *dst, const __u8 *src, __u32 iif,
 		       struct ft_route *out);
+
+/*
+ * The same questions through a facts table (model/facts.h): live, read
+ * from this host and kept (so a recording can write them); recorded, the
+ * trace's answer or none (-ENODATA, out->text saying it was not recorded).
+ */
+int ft_hostfacts_ask_sysctls(struct ft_facts *facts, const char *ifname,
+			     struct ft_if_sysctls *out);
+int ft_hostfacts_ask_route(struct ft_facts *facts, __u8 family, const __u8 *dst, const __u8 *src,
+			   __u32 iif, struct ft_route *out);
 
 #endif /* FLUXTRACE_HOSTFACTS_H */

@@ -7,7 +7,7 @@
 #include "explain/hostfacts.h"
 
 
-static void route_tail(const struct ft_finding *f, bool live, char *buf,
+static void route_tail(const struct ft_finding *f, struct ft_facts *live, char *buf,
 		       size_t len)
 {
 	struct ft_route rt;
@@ -16,12 +16,12 @@ static void route_tail(const struct ft_finding *f, bool live, char *buf,
 		snprintf(buf, len, " (%s)", FT_NO_FACTS);
 		return;
 	}
-	ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
+	ft_hostfacts_ask_route(live, f->family, f->ip, NULL, 0, &rt);
 	snprintf(buf, len, " (this host reaches it via \"%s\")", rt.text);
 }
 
 static void flux_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-		      bool live, const char *ip, char *buf, size_t len)
+		      struct ft_facts *live, const char *ip, char *buf, size_t len)
 {
 	char ifs[160], facts[600], sc[560];
 
@@ -37,7 +37,7 @@ static void flux_hint(const struct ft_iftable *itab, const struct ft_finding *f,
 	}
 	if (live)
 		snprintf(facts, sizeof(facts), " (%s)",
-			 ft_explain_sysctls(itab, &f->ifaces,
+			 ft_explain_sysctls(live, itab, &f->ifaces,
 				       FT_SC_ARP_IGNORE | FT_SC_ARP_ANNOUNCE | FT_SC_ARP_FILTER, sc,
 				       sizeof(sc)));
 	else
@@ -127,7 +127,7 @@ static void dup_hint(const struct ft_finding *f, const char *ip, const char *mac
 /* A next hop that never answered ARP/NDP: what broke, and what to check
  * on it (up, on this segment, filtering ARP) and on the route to it. */
 static void unresolved_hint(const struct ft_iftable *itab, const struct ft_finding *f,
-			    bool live, const char *ip, char *buf, size_t len)
+			    struct ft_facts *live, const char *ip, char *buf, size_t len)
 {
 	char ifs[160], flows[300], route[260], dst[FT_IP_STRLEN], pr[8], asked[80];
 	const struct ft_unres_flow *gw = NULL;
@@ -157,12 +157,12 @@ static void unresolved_hint(const struct ft_iftable *itab, const struct ft_findi
 	else if (gw) {
 		struct ft_route rt;
 
-		ft_hostfacts_route(gw->family, gw->dst, NULL, 0, &rt);
+		ft_hostfacts_ask_route(live, gw->family, gw->dst, NULL, 0, &rt);
 		snprintf(route, sizeof(route), " (this host routes %s via \"%s\")", dst, rt.text);
 	} else {
 		struct ft_route rt;
 
-		ft_hostfacts_route(f->family, f->ip, NULL, 0, &rt);
+		ft_hostfacts_ask_route(live, f->family, f->ip, NULL, 0, &rt);
 		snprintf(route, sizeof(route), " (this host reaches it via \"%s\")", rt.text);
 	}
 	if (f->requests)
@@ -181,7 +181,7 @@ static void unresolved_hint(const struct ft_iftable *itab, const struct ft_findi
 }
 
 void ft_explain_neigh(const struct ft_iftable *itab, const struct ft_finding *f,
-		   bool live, char *buf, size_t len)
+		   struct ft_facts *live, char *buf, size_t len)
 {
 	char ip[FT_IP_STRLEN], macs[160], ifs[160], tail[400];
 

@@ -10,6 +10,7 @@
 #include "fluxtrace/events.h"
 #include "fluxtrace.skel.h"
 #include "common/log.h"
+#include "explain/hostfacts.h"
 #include "live/attach.h"
 #include "live/check.h"
 #include "live/consume.h"
@@ -151,6 +152,23 @@ static struct ft_trace_writer *open_writer(struct ft_tracer *t)
 	return w;
 }
 
+/* The facts a hint may ask about the traced interfaces, written at the
+ * start; the routes are asked by the hints and written with any changed
+ * sysctls at the end, after the final report made them. */
+static void write_facts(struct ft_tracer *t, bool start)
+{
+	struct ft_facts *f = t->session->facts;
+	struct ft_if_sysctls sc;
+
+	if (!f || !t->session->writer)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		ft_hostfacts_ask_sysctls(f, t->ifaces[i].name, &sc);
+	if (start || f->dirty)
+		ft_trace_write_facts(t->session->writer, f);
+	f->dirty = false;
+}
+
 /* A scrape sees fresh counters: read the maps first. */
 static void render_metrics(void *ctx, FILE *out)
 {
@@ -231,6 +249,7 @@ int ft_trace_live(const struct ft_tracer_opts *cfg, struct ft_session *session)
 				cfg->write_path, strerror(errno));
 			goto out;
 		}
+		write_facts(&t, true);
 	}
 
 	live.skel = t.skel;
@@ -274,6 +293,7 @@ out:
 	if (t.watch_fd >= 0)
 		close(t.watch_fd);
 	if (session->writer) {
+		write_facts(&t, false);
 		err = ft_trace_close(session->writer);
 		if (!err)
 			err = session->write_err;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The trace file format, version FT_TRACE_VERSION: the one byte-level
+ * The trace file format, version FT_TRACE_VERSION (readers accept 1 too:
+ * the same without facts blocks): the one byte-level
  * specification (user/record/README.md explains it in prose). All
  * integers little-endian, offsets in bytes:
  *
@@ -24,6 +25,29 @@
  *         20  4  CRC-32 of bytes 0..19 of this block header
  *         24     zlib stream of concatenated records (events.h structs as
  *                they are in memory, type tag first, ft_record_size() bytes)
+ * facts    (version 2) a block with magic "FTFA", its own sequence (0, 1,
+ *          2...; not counted by the end marker), the same lengths and CRCs,
+ *          whose zlib stream holds host-fact entries, each tag first:
+ *          sysctls (FACT_SYSCTLS_LEN bytes)
+ *           0  1  tag 1
+ *           1  3  zero
+ *           4 16  interface name, NUL-terminated
+ *          20  5  arp_ignore, arp_announce, arp_filter, rp_filter, proxy_arp
+ *                 (signed bytes, -1: unreadable)
+ *          25  7  zero
+ *          route (FACT_ROUTE_LEN bytes)
+ *           0  1  tag 2
+ *           1  1  family (enum ft_family)
+ *           2  1  1: the question had a source address
+ *           3  1  zero
+ *           4  4  input interface of the question (0: locally sent)
+ *           8 16  destination (IPv4 in the first 4 bytes)
+ *          24 16  source
+ *          40  4  oif of the answer
+ *          44  4  err of the answer (signed, 0 or -errno)
+ *          48 160 the answer as text, NUL-terminated
+ *          A later entry for the same interface or question replaces an
+ *          earlier one.
  */
 #ifndef FLUXTRACE_RECORD_FORMAT_H
 #define FLUXTRACE_RECORD_FORMAT_H
@@ -33,6 +57,7 @@
 #include <zlib.h>
 #include "fluxtrace/events.h"
 #include "record/trace.h"
+#include "model/facts.h"
 
 /* Records are written as their in-memory structs: the format is their
  * little-endian layout, and any change of these sizes is a new ABI. */
@@ -63,6 +88,12 @@ _Static_assert(FT_CNT_MAX <= FT_CNT_SLOTS, "more counters than the record holds"
 #define BLOCK_HDR 24
 #define BLOCK_MAGIC 0x4b425446u	/* "FTBK" */
 #define END_MAGIC 0x4e455446u	/* "FTEN" */
+#define FACTS_MAGIC 0x41465446u	/* "FTFA" */
+#define FT_TRACE_VERSION_FACTS 2	/* the first version with facts blocks */
+#define FACT_SYSCTLS 1
+#define FACT_ROUTE 2
+#define FACT_SYSCTLS_LEN 32
+#define FACT_ROUTE_LEN 208
 #define NAME_LEN 64
 
 /* Fuzzing builds accept bad checksums so the fuzzer gets past them. */
@@ -109,5 +140,11 @@ static inline __u32 ft_crc(const void *buf, size_t len)
 {
 	return crc32(0, buf, len);
 }
+
+/* record/facts.c: a facts table as the raw bytes of a facts block, and
+ * back. Encode returns the length (at most cap; entries that do not fit
+ * are left out); decode returns 0 or a static message of what is wrong. */
+size_t ft_facts_encode(const struct ft_facts *f, unsigned char *buf, size_t cap);
+const char *ft_facts_decode(const unsigned char *buf, size_t len, struct ft_facts *f);
 
 #endif /* FLUXTRACE_RECORD_FORMAT_H */

@@ -24,6 +24,9 @@ struct ft_trace_reader {
 	__u32 n_ifaces;
 	__u32 next_iface;
 	__u32 seq;		/* data blocks read */
+	__u32 facts_seq;	/* facts blocks read */
+	__u16 version;
+	struct ft_facts *facts;	/* filled by facts blocks; NULL: only checked */
 	unsigned char *comp;	/* grown to the largest block seen, within the limits */
 	size_t comp_cap;
 	unsigned char *raw;
@@ -106,10 +109,11 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 		return fail(r, FT_TRACE_TRUNCATED, got,
 			    "file ends inside the header (%zd of at least %zu bytes)", got,
 			    HDR_LEN(0));
-	if (ft_get_le16(h + OFF_VERSION) != FT_TRACE_VERSION)
+	r->version = ft_get_le16(h + OFF_VERSION);
+	if (r->version < FT_TRACE_VERSION_OLDEST || r->version > FT_TRACE_VERSION)
 		return fail(r, FT_TRACE_ERROR, OFF_VERSION,
-			    "unsupported format version %u (this fluxtrace reads version %u)",
-			    ft_get_le16(h + OFF_VERSION), FT_TRACE_VERSION);
+			    "unsupported format version %u (this fluxtrace reads versions %u..%u)",
+			    r->version, FT_TRACE_VERSION_OLDEST, FT_TRACE_VERSION);
 	if (ft_get_le16(h + OFF_ABI) < FT_ABI_OLDEST || ft_get_le16(h + OFF_ABI) > FT_ABI_VERSION)
 		return fail(r, FT_TRACE_ERROR, OFF_ABI,
 			    "unsupported record ABI version %u (this fluxtrace reads versions %u..%u)",
@@ -160,6 +164,7 @@ static int read_header(struct ft_trace_reader *r, struct ft_trace_meta *meta)
 	r->n_ifaces = n;
 
 	memset(meta, 0, sizeof(*meta));
+	meta->version = r->version;
 	memcpy(meta->host, h + OFF_HOST, NAME_LEN);
 	memcpy(meta->kernel, h + OFF_KERNEL, NAME_LEN);
 	meta->mono_to_wall_ns = (__s64)ft_get_le64(h + OFF_MONO_TO_WALL);
@@ -285,17 +290,93 @@ static bool reserve(unsigned char **buf, size_t *cap, size_t need)
 	return true;
 }
 
+/* The lengths, compressed bytes and their checks, inflated into raw. */
+static int read_payload(struct ft_trace_reader *r, __u64 off, const unsigned char *h,
+			const char *what, __u32 seq)
+{
+	__u32 raw_len, comp_len, stored, computed;
+	uLongf out_len;
+	uLong in_len;
+	ssize_t got;
+	int ret;
+
+	raw_len = ft_get_le32(h + 8);
+	if (raw_len == 0 || raw_len > FT_TRACE_BLOCK_MAX)
+		return fail(r, FT_TRACE_ERROR, off, "%s %u: bad raw length %u (limit %u)",
+			    what, seq, raw_len, FT_TRACE_BLOCK_MAX);
+	comp_len = ft_get_le32(h + 12);
+	if (comp_len == 0 || comp_len > compressBound(FT_TRACE_BLOCK_MAX))
+		return fail(r, FT_TRACE_ERROR, off,
+			    "%s %u: bad compressed length %u (limit %lu)", what, seq, comp_len,
+			    compressBound(FT_TRACE_BLOCK_MAX));
+	if (!reserve(&r->comp, &r->comp_cap, comp_len) || !reserve(&r->raw, &r->raw_cap, raw_len))
+		return fail(r, FT_TRACE_ERROR, off, "%s %u: out of memory", what, seq);
+
+	got = read_full(r, r->comp, comp_len);
+	if (got < 0)
+		return fail(r, FT_TRACE_ERROR, r->off, "read error: %s", strerror(-got));
+	if (got < comp_len)
+		return fail(r, FT_TRACE_TRUNCATED, off,
+			    "file ends inside %s %u (%zd of %u compressed bytes): the recording was interrupted",
+			    what, seq, got, comp_len);
+	stored = ft_get_le32(h + 16);
+	computed = ft_crc(r->comp, comp_len);
+	if (stored != computed && CHECKSUMS_ENFORCED)
+		return fail(r, FT_TRACE_ERROR, off,
+			    "%s %u: data checksum mismatch (stored %#010x, computed %#010x)",
+			    what, seq, stored, computed);
+
+	out_len = raw_len;
+	in_len = comp_len;
+	ret = uncompress2(r->raw, &out_len, r->comp, &in_len);
+	if (ret == Z_BUF_ERROR && out_len == raw_len)
+		return fail(r, FT_TRACE_ERROR, off,
+			    "%s %u: decompresses to more than its raw length %u", what, seq,
+			    raw_len);
+	if (ret != Z_OK)
+		return fail(r, FT_TRACE_ERROR, off, "%s %u: bad compressed data (zlib: %s)",
+			    what, seq, zError(ret));
+	if (out_len != raw_len || in_len != comp_len)
+		return fail(r, FT_TRACE_ERROR, off,
+			    "%s %u: decompresses to %lu of %u bytes using %lu of %u compressed bytes",
+			    what, seq, out_len, raw_len, in_len, comp_len);
+	r->raw_len = raw_len;
+	r->raw_pos = 0;
+	return 0;
+}
+
+/* A facts block (version 2): checked whole, then its entries replace
+ * older answers in the facts table; it holds no records. */
+static int read_facts(struct ft_trace_reader *r, __u64 off, const unsigned char *h)
+{
+	const char *bad;
+
+	if (ft_get_le32(h + 4) != r->facts_seq)
+		return fail(r, FT_TRACE_ERROR, off,
+			    "facts block sequence number %u, expected %u (blocks missing or repeated)",
+			    ft_get_le32(h + 4), r->facts_seq);
+	if (read_payload(r, off, h, "facts block", r->facts_seq))
+		return r->status;
+	/* Checked before anything is kept: a damaged block changes nothing. */
+	bad = ft_facts_decode(r->raw, r->raw_len, NULL);
+	if (bad)
+		return fail(r, FT_TRACE_ERROR, off, "facts block %u: %s", r->facts_seq, bad);
+	if (r->facts)
+		ft_facts_decode(r->raw, r->raw_len, r->facts);
+	r->raw_len = 0;
+	r->raw_pos = 0;
+	r->facts_seq++;
+	return FT_TRACE_RECORD;
+}
+
 /* Reads and checks the next block: FT_TRACE_RECORD when its records are
  * ready, else the final status (FT_TRACE_END after the end marker). */
 static int read_block(struct ft_trace_reader *r)
 {
 	unsigned char h[BLOCK_HDR];
 	__u64 off = r->off;
-	__u32 magic, seq, raw_len, comp_len, stored, computed;
-	uLongf out_len;
-	uLong in_len;
+	__u32 magic, seq, stored, computed;
 	ssize_t got;
-	int ret;
 
 	got = read_full(r, h, sizeof(h));
 	if (got < 0)
@@ -317,6 +398,8 @@ static int read_block(struct ft_trace_reader *r)
 	magic = ft_get_le32(h);
 	if (magic == END_MAGIC)
 		return read_end(r, off, h);
+	if (magic == FACTS_MAGIC && r->version >= FT_TRACE_VERSION_FACTS)
+		return read_facts(r, off, h);
 	if (magic != BLOCK_MAGIC)
 		return fail(r, FT_TRACE_ERROR, off, "block %u: bad block magic %#010x", r->seq,
 			    magic);
@@ -325,48 +408,8 @@ static int read_block(struct ft_trace_reader *r)
 		return fail(r, FT_TRACE_ERROR, off,
 			    "block sequence number %u, expected %u (blocks missing or repeated)",
 			    seq, r->seq);
-	raw_len = ft_get_le32(h + 8);
-	if (raw_len == 0 || raw_len > FT_TRACE_BLOCK_MAX)
-		return fail(r, FT_TRACE_ERROR, off, "block %u: bad raw length %u (limit %u)",
-			    r->seq, raw_len, FT_TRACE_BLOCK_MAX);
-	comp_len = ft_get_le32(h + 12);
-	if (comp_len == 0 || comp_len > compressBound(FT_TRACE_BLOCK_MAX))
-		return fail(r, FT_TRACE_ERROR, off,
-			    "block %u: bad compressed length %u (limit %lu)", r->seq, comp_len,
-			    compressBound(FT_TRACE_BLOCK_MAX));
-	if (!reserve(&r->comp, &r->comp_cap, comp_len) || !reserve(&r->raw, &r->raw_cap, raw_len))
-		return fail(r, FT_TRACE_ERROR, off, "block %u: out of memory", r->seq);
-
-	got = read_full(r, r->comp, comp_len);
-	if (got < 0)
-		return fail(r, FT_TRACE_ERROR, r->off, "read error: %s", strerror(-got));
-	if (got < comp_len)
-		return fail(r, FT_TRACE_TRUNCATED, off,
-			    "file ends inside block %u (%zd of %u compressed bytes): the recording was interrupted",
-			    r->seq, got, comp_len);
-	stored = ft_get_le32(h + 16);
-	computed = ft_crc(r->comp, comp_len);
-	if (stored != computed && CHECKSUMS_ENFORCED)
-		return fail(r, FT_TRACE_ERROR, off,
-			    "block %u: data checksum mismatch (stored %#010x, computed %#010x)",
-			    r->seq, stored, computed);
-
-	out_len = raw_len;
-	in_len = comp_len;
-	ret = uncompress2(r->raw, &out_len, r->comp, &in_len);
-	if (ret == Z_BUF_ERROR && out_len == raw_len)
-		return fail(r, FT_TRACE_ERROR, off,
-			    "block %u: decompresses to more than its raw length %u", r->seq,
-			    raw_len);
-	if (ret != Z_OK)
-		return fail(r, FT_TRACE_ERROR, off, "block %u: bad compressed data (zlib: %s)",
-			    r->seq, zError(ret));
-	if (out_len != raw_len || in_len != comp_len)
-		return fail(r, FT_TRACE_ERROR, off,
-			    "block %u: decompresses to %lu of %u bytes using %lu of %u compressed bytes",
-			    r->seq, out_len, raw_len, in_len, comp_len);
-	r->raw_len = raw_len;
-	r->raw_pos = 0;
+	if (read_payload(r, off, h, "block", r->seq))
+		return r->status;
 	if (check_records(r, off))
 		return r->status;
 	r->seq++;
@@ -394,6 +437,11 @@ int ft_trace_next(struct ft_trace_reader *r, const void **rec, size_t *len)
 	*rec = r->cur.b;
 	*len = size;
 	return FT_TRACE_RECORD;
+}
+
+void ft_trace_read_facts(struct ft_trace_reader *r, struct ft_facts *f)
+{
+	r->facts = f;
 }
 
 const char *ft_trace_error(const struct ft_trace_reader *r)

@@ -15,12 +15,16 @@
 
 /* Limits of the format: a reader refuses anything larger, so a corrupt
  * length never turns into a large allocation. */
-#define FT_TRACE_VERSION 1
+#define FT_TRACE_VERSION 2
+#define FT_TRACE_VERSION_OLDEST 1
 #define FT_TRACE_MAX_IFACES 65536	/* interface table entries in the header */
 #define FT_TRACE_BLOCK_TARGET (64 * 1024) /* writer: raw bytes per block */
 #define FT_TRACE_BLOCK_MAX (1024 * 1024) /* reader: largest raw block accepted */
 
+struct ft_facts;
+
 struct ft_trace_meta {
+	__u16 version;		/* format version read (the writer writes FT_TRACE_VERSION) */
 	char host[64];
 	char kernel[64];
 	__s64 mono_to_wall_ns;	/* add to a CLOCK_MONOTONIC time to get Unix time */
@@ -40,6 +44,9 @@ struct ft_trace_writer *ft_trace_create(const char *path, const struct ft_trace_
 int ft_trace_write(struct ft_trace_writer *w, const void *rec, size_t len);
 /* Compresses and writes what is pending, so a crash loses nothing before. */
 int ft_trace_flush(struct ft_trace_writer *w);
+/* Writes the host facts (model/facts.h) as a facts block, after the
+ * records written so far; a reader keeps the newest answer of each. */
+int ft_trace_write_facts(struct ft_trace_writer *w, const struct ft_facts *f);
 /* Flushes and closes; -errno if anything failed since creation. */
 int ft_trace_close(struct ft_trace_writer *w);
 
@@ -62,6 +69,8 @@ enum ft_trace_status {
 /* The interface table of the header comes first, as FT_REC_IFACE records,
  * so one feed path serves the reducers. */
 int ft_trace_next(struct ft_trace_reader *r, const void **rec, size_t *len);
+/* Facts blocks read from now on fill f (its mode is the caller's). */
+void ft_trace_read_facts(struct ft_trace_reader *r, struct ft_facts *f);
 /* The one-line message of the final status ("" after a clean end). */
 const char *ft_trace_error(const struct ft_trace_reader *r);
 void ft_trace_close_reader(struct ft_trace_reader *r);

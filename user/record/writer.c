@@ -16,6 +16,7 @@ struct ft_trace_writer {
 	bool own_fd;
 	int err;		/* first error, returned from then on */
 	__u32 seq;		/* data blocks written */
+	__u32 facts_seq;	/* facts blocks written */
 	size_t pending;		/* raw bytes in buf */
 	unsigned char *out;	/* block header + compressed data */
 	size_t out_cap;
@@ -129,21 +130,53 @@ static void block_header(unsigned char *h, __u32 magic, __u32 seq, __u32 raw_len
 	ft_put_le32(h + 20, ft_crc(h, 20));
 }
 
-static int write_block(struct ft_trace_writer *w)
+/* One block of raw bytes, compressed into out (room for BLOCK_HDR +
+ * compressBound(len)). */
+static int emit_block(struct ft_trace_writer *w, __u32 magic, __u32 seq, const unsigned char *raw,
+		      size_t len, unsigned char *out, size_t out_cap)
 {
-	uLongf comp_len = w->out_cap - BLOCK_HDR;
-	int err;
+	uLongf comp_len = out_cap - BLOCK_HDR;
 
 	/* Speed over ratio: a flood can produce tens of MB/s of records. */
-	if (compress2(w->out + BLOCK_HDR, &comp_len, w->buf, w->pending, Z_BEST_SPEED) != Z_OK)
-		err = -ENOMEM;
-	else {
-		block_header(w->out, BLOCK_MAGIC, w->seq, w->pending, comp_len,
-			     ft_crc(w->out + BLOCK_HDR, comp_len));
-		err = write_all(w->fd, w->out, BLOCK_HDR + comp_len);
-	}
+	if (compress2(out + BLOCK_HDR, &comp_len, raw, len, Z_BEST_SPEED) != Z_OK)
+		return -ENOMEM;
+	block_header(out, magic, seq, len, comp_len, ft_crc(out + BLOCK_HDR, comp_len));
+	return write_all(w->fd, out, BLOCK_HDR + comp_len);
+}
+
+static int write_block(struct ft_trace_writer *w)
+{
+	int err = emit_block(w, BLOCK_MAGIC, w->seq, w->buf, w->pending, w->out, w->out_cap);
+
 	w->pending = 0;
 	w->seq++;
+	if (err && !w->err)
+		w->err = err;
+	return err;
+}
+
+int ft_trace_write_facts(struct ft_trace_writer *w, const struct ft_facts *f)
+{
+	size_t cap = (size_t)FT_FACTS_MAX_IFS * FACT_SYSCTLS_LEN +
+		     (size_t)FT_FACTS_MAX_ROUTES * FACT_ROUTE_LEN;
+	unsigned char *raw, *out;
+	size_t len, out_cap;
+	int err;
+
+	if (!w || !f)
+		return -EINVAL;
+	/* After the records written so far, so a reader sees them in order. */
+	if (ft_trace_flush(w))
+		return w->err;
+	raw = malloc(cap);
+	out_cap = BLOCK_HDR + compressBound(cap);
+	out = malloc(out_cap);
+	err = raw && out ? 0 : -ENOMEM;
+	len = err ? 0 : ft_facts_encode(f, raw, cap);
+	if (!err && len)
+		err = emit_block(w, FACTS_MAGIC, w->facts_seq++, raw, len, out, out_cap);
+	free(raw);
+	free(out);
 	if (err && !w->err)
 		w->err = err;
 	return err;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "fluxtrace/events.h"
+#include "model/facts.h"
 #include "model/model.h"
 
 struct ft_reducer;
@@ -25,9 +26,10 @@ struct ft_reduce_opts {
 	__u32 max_flows;	/* flows tracked at once (FT_DEFAULT_MAX_FLOWS) */
 	__u32 max_ips;		/* IPs tracked for ARP/NDP claims and neighbour entries */
 	__u32 oneway_udp_max_pkts; /* more unanswered UDP packets than this: a stream */
-	/* Live on the traced host: hints read its sysctls and routes. A
-	 * replay elsewhere says that host facts are unavailable. */
-	bool host_facts;
+	/* Where hints take the traced host's sysctls and routes from: read
+	 * live and kept, or a trace's recorded ones (model/facts.h). NULL: a
+	 * hint says that host facts are unavailable. Not owned. */
+	struct ft_facts *host_facts;
 	const __u16 *oneway_udp_stream_ports; /* extra one-way UDP ports, 0-terminated */
 	/* --window: a finding is active while its newest evidence is this
 	 * recent (event time), resolved after; 0: no lifecycle. */
