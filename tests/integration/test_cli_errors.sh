@@ -31,6 +31,7 @@ expect_error 2 "bad --window '32d'" -- --window 32d
 expect_error 2 "bad --fail-on 'one_way,bogus': 'bogus' is no kind; give any or kinds from: .*duplicate_ip" \
 	-- --fail-on one_way,bogus
 expect_error 2 "bad --fail-on ','" -- --fail-on ,
+expect_error 2 "--interval replays the lifecycle of one trace; give one -r" -- -r a.ft -r b.ft --interval 5
 expect_error 2 "bad --filter 'host 10.0.0.1 adn port 80' at 15: expected 'and' or 'or'.*fluxtrace -h" \
 	-- --filter 'host 10.0.0.1 adn port 80'
 expect_error 2 "bad --filter '\(tcp' at 5: missing '\)'" -- --filter '(tcp'
