@@ -524,7 +524,7 @@ udp64() {
 # are found through it).
 BOTH_PIDS=()
 both_start() {
-	local arm ft= other=
+	local arm ft='' other=''
 	BOTH_PIDS=()
 	for arm in "$@"; do
 		arm_start "$arm" || return 1
