@@ -273,7 +273,8 @@ def section_cost(r, out):
                "fluxtrace process, `progcost stats IF --pid PID`). The flood goes to a closed "
                "UDP port, so every flood packet is also dropped (`kfree_skb`, reason "
                "NO_SOCKET) and runs `ft_kfree_skb` once. UDP: a 60-byte-frame flood from "
-               "one trafgen core "
+               "one trafgen core, sent with `sendto()` (`trafgen -t 0`: linear skbs, as from "
+               "the stack; TX_RING frames would reach tc without their IP header) "
                "(2 s); TCP: one iperf3 stream into the traced side (2 s; data skbs in, "
                "ACKs out; veth passes GSO skbs, so a packet here is an skb). Medians of "
                f"{r.m('cost_runs')} runs.\n")
@@ -314,7 +315,7 @@ def section_tput(r, out):
                f"(order reversed every other run), {r.m('secs')} s per figure, medians of "
                f"{r.m('runs')} runs. UDP: packets/s reaching the receiver's IP layer "
                "(`Ip: InReceives` in its namespace) from one trafgen core sending 60-byte "
-               "frames (64 on the wire); TCP: `iperf3 -c` receiver bits/s, one stream into "
+               "frames (64 on the wire) with `sendto()` (`trafgen -t 0`); TCP: `iperf3 -c` receiver bits/s, one stream into "
                "the traced side.\n")
     out.append("**kept** = the median over runs of (arm / nothing attached, same run), with "
                "the range of those ratios: the machine's noise shows in the range.\n")
