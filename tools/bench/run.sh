@@ -572,7 +572,8 @@ peer_cost_run() {
 if want 7 && ((HAVE_PEER)) && ((HAVE_IPERF)) && [[ -x $FT ]]; then
 	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
-	log "7/8 beside the peer: both attached, then each alone, $COST_RUNS runs x (UDP-64 + TCP) x ${COST_SECS}s"
+	log "7/8 beside the peer: both attached, then each alone," \
+		"$COST_RUNS runs x (UDP-64 + TCP) x ${COST_SECS}s"
 	for ((run = 1; run <= COST_RUNS; run++)); do
 		# tcx runs programs in attach order: alternate who goes first.
 		order=(fluxtrace-tc peer)
