@@ -113,8 +113,9 @@ e2e: all
 run-demo:
 	$(Q)tools/lab/demo.sh $(BUILD)
 
+# PEER_SRC=DIR: a checkout of netobserv-ebpf-agent, measured beside fluxtrace.
 run-bench:
-	$(Q)tools/bench/run.sh $(BUILD)
+	$(Q)PEER_SRC="$(PEER_SRC)" tools/bench/run.sh $(BUILD)
 
 run-vmtest:
 	$(Q)tools/vmtest.sh $(BUILD)

@@ -31,7 +31,7 @@ struct ft_arp_key {
 };
 
 struct ft_arp_seen {
-	__u64 last_ns;		/* last time one was reported */
+	__u64 last_ns;		/* last time one was reported (coarse clock) */
 	__u32 folded;		/* repeats folded since */
 	__u32 pad;
 };
@@ -52,7 +52,10 @@ __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 	struct ft_arp_key key = { .ifindex = ifindex, .hook = hook };
 	struct ft_arp_seen *seen;
 	struct ft_arp_event *e;
-	__u64 now = bpf_ktime_get_ns(), window;
+	/* The window is judged on the coarse clock (one tick, a few ms, is
+	 * nothing against a window of a second): a repeat, the common case in
+	 * an ARP storm, then reads no fine clock. Only a report reads it. */
+	__u64 now = bpf_ktime_get_coarse_ns(), window;
 	__u32 folded = 0;
 
 	if (!p)
@@ -97,7 +100,7 @@ __noinline int ft_arp_packet(const struct ft_pkt *p, __u32 hook, __u32 ifindex)
 	e->op = ai->op;
 	e->flags = ai->flags;
 	e->ifindex = ifindex;
-	e->ts_ns = now;
+	e->ts_ns = bpf_ktime_get_ns();
 	__builtin_memcpy(e->sender_ip, ai->sender_ip, 16);
 	__builtin_memcpy(e->target_ip, ai->target_ip, 16);
 	__builtin_memcpy(e->sender_mac, ai->sender_mac, 6);

@@ -2,28 +2,36 @@
 /*
  * progcost: the measuring half of `make bench`.
  *
- *   progcost testrun --fluxtrace OBJ --floor OBJ [--floor-lru OBJ] [--repeat N] [--runs R]
- *                    [--samples S] [--scope-in EXPR] [--scope-out EXPR]
+ *   progcost testrun --fluxtrace OBJ --floor OBJ [--floor-lru OBJ] [--before OBJ]
+ *                    [--repeat N] [--runs R] [--samples S] [--scope-in EXPR]
+ *                    [--scope-out EXPR]
  *       Cost per packet of each program on the same crafted packets, side
  *       by side in one run, with BPF_PROG_TEST_RUN. Prints one line per
  *       figure: "testrun MODE CASE HOOK SUBJECT MEDIAN_NS MIN_NS MAX_NS"
  *       and "prog SUBJECT NAME XLATED JITED VERIFIED_INSNS". --scope-in and
  *       --scope-out add fluxtrace loaded with that --filter (subjects
  *       "ft-in-scope", "ft-out-of-scope"): an expression the packets match,
- *       one they do not.
+ *       one they do not. --before adds another fluxtrace object (subject
+ *       "ft-before"), to measure a change side by side.
  *   progcost stats IFNAME [--pid PID]
  *       Programs attached to IFNAME (XDP, tcx), and the others PID holds
  *       (hook "other": tracepoints), with their bpf_stats:
  *       "stat HOOK ID NAME RUN_CNT RUN_TIME_NS XLATED JITED VERIFIED_INSNS".
  *   progcost attach IFNAME OBJ [--xdp PROG] [--tc-ingress PROG] [--tc-egress PROG]
+ *                   [--set VAR=N]... [--max-entries MAP=N]...
  *       Attach programs of OBJ until SIGINT/SIGTERM, draining its ring
- *       buffer; then prints "events N bytes B".
+ *       buffer; then prints "events N bytes B". Only the named programs
+ *       are loaded. --set writes an integer .rodata variable before load
+ *       (a loader's configuration), --max-entries resizes a map, as the
+ *       object's own loader would (the peer's agent, for one).
  *   progcost maxrss -- CMD [ARG...]
  *       Run CMD (SIGINT/SIGTERM passed on); print "progcost: maxrss_kb=K
  *       wall_ms=W user_ms=U sys_ms=S" on stderr.
  *   progcost tracestat FILE
- *       Records of a trace by type, the last loss counters, record sizes:
- *       "records TYPE N", "counter NAME VALUE", "size TYPE BYTES".
+ *       Records of a trace by type, the last loss counters, record sizes,
+ *       the most packets received any one flow's counters show:
+ *       "records TYPE N", "counter NAME VALUE", "size TYPE BYTES",
+ *       "flow_pkts_in_max N".
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -282,7 +290,7 @@ static void *rodata_var(struct bpf_object *obj, const char *name, __u32 size)
 	int id;
 
 	if (!map || !btf)
-		die("no .rodata or BTF in the fluxtrace object", EINVAL);
+		die("no .rodata or BTF in the object", EINVAL);
 	data = (char *)bpf_map__initial_value(map, &len);
 	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
 	if (!data || id < 0)
@@ -296,8 +304,27 @@ static void *rodata_var(struct bpf_object *obj, const char *name, __u32 size)
 				die(name, EINVAL);
 			return data + vs->offset;
 		}
-	fprintf(stderr, "progcost: no %s in the fluxtrace object (built without --filter?)\n", name);
+	fprintf(stderr, "progcost: no %s in the object's .rodata\n", name);
 	exit(1);
+}
+
+/* The size of .rodata variable NAME, 0 if there is none. */
+static __u32 rodata_size(struct bpf_object *obj, const char *name)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	int id;
+
+	if (!btf || (id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC)) < 0)
+		return 0;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++)
+		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off),
+			    name))
+			return vs->size;
+	return 0;
 }
 
 #define SET_RODATA(obj, var, src) memcpy(rodata_var(obj, #var, sizeof(src)), &(src), sizeof(src))
@@ -403,10 +430,10 @@ static void print_prog_info(const char *label, struct bpf_program *prog)
 
 static int cmd_testrun(int argc, char **argv)
 {
-	const char *ft_path = NULL, *floor_path = NULL, *lru_path = NULL;
+	const char *ft_path = NULL, *floor_path = NULL, *lru_path = NULL, *before_path = NULL;
 	const char *scope_in = NULL, *scope_out = NULL;
 	int repeat = 1000000, runs = 5, samples = 2000;
-	struct subject subj[6] = {};
+	struct subject subj[7] = {};
 	struct packet pkts[N_PKTS];
 	int n_subj = 0;
 
@@ -417,6 +444,8 @@ static int cmd_testrun(int argc, char **argv)
 			floor_path = argv[i + 1];
 		else if (!strcmp(argv[i], "--floor-lru"))
 			lru_path = argv[i + 1];
+		else if (!strcmp(argv[i], "--before"))
+			before_path = argv[i + 1];
 		else if (!strcmp(argv[i], "--repeat"))
 			repeat = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--runs"))
@@ -432,8 +461,8 @@ static int cmd_testrun(int argc, char **argv)
 	}
 	if (!ft_path || !floor_path || repeat < 1 || runs < 1 || runs > 99 || samples < 1) {
 		fprintf(stderr, "progcost: usage: testrun --fluxtrace OBJ --floor OBJ "
-				"[--floor-lru OBJ] [--repeat N] [--runs R] [--samples S] "
-				"[--scope-in EXPR] [--scope-out EXPR]\n");
+				"[--floor-lru OBJ] [--before OBJ] [--repeat N] [--runs R] "
+				"[--samples S] [--scope-in EXPR] [--scope-out EXPR]\n");
 		return 2;
 	}
 
@@ -446,6 +475,13 @@ static int cmd_testrun(int argc, char **argv)
 		subject_init(&subj[n_subj++], "floor-lru", load_object(lru_path), "floor_xdp",
 			     "floor_tc_in", "floor_tc_out");
 	subject_init(&subj[n_subj++], "empty", floor, "empty_xdp", "empty_tc_in", "empty_tc_out");
+	if (before_path) {
+		struct bpf_object *o = load_object(before_path);
+
+		subject_init(&subj[n_subj], "ft-before", o, "ft_xdp", "ft_tc_ingress",
+			     "ft_tc_egress");
+		subj[n_subj++].rb = open_ringbuf(o);
+	}
 	if (scope_in) {
 		struct bpf_object *o = load_scoped(ft_path, scope_in);
 
@@ -467,7 +503,7 @@ static int cmd_testrun(int argc, char **argv)
 	fflush(stdout);
 
 	/* results[case][hook][subject][run]; runs interleave to share drift. */
-	static __u32 results[N_CASES][N_HOOKS][6][100];
+	static __u32 results[N_CASES][N_HOOKS][7][100];
 	__u32 *scratch = calloc(samples, sizeof(*scratch));
 
 	if (!scratch)
@@ -590,6 +626,58 @@ static int cmd_stats(int argc, char **argv)
 
 /* ---- attach until told to stop ---- */
 
+/* Before load: only the programs to attach (another tool's object may hold
+ * programs this kernel cannot load, or needs no more), no pinned maps,
+ * then --set and --max-entries as its own loader would configure it. */
+static void configure(struct bpf_object *obj, int argc, char **argv,
+		      const char *const names[N_HOOKS])
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	/* No pinning: a private copy, as the peer's agent loads it too. */
+	bpf_object__for_each_map(map, obj)
+		bpf_map__set_pin_path(map, NULL);
+	bpf_object__for_each_program(prog, obj) {
+		bool wanted = false;
+
+		for (int h = 0; h < N_HOOKS; h++) {
+			if (!names[h] || strcmp(bpf_program__name(prog), names[h]))
+				continue;
+			wanted = true;
+			/* Old section names ("classifier/...") give no type. */
+			if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC)
+				bpf_program__set_type(prog, h == HOOK_XDP ? BPF_PROG_TYPE_XDP
+									  : BPF_PROG_TYPE_SCHED_CLS);
+		}
+		bpf_program__set_autoload(prog, wanted);
+	}
+	for (int i = 3; i + 1 < argc; i += 2) {
+		char *eq = strchr(argv[i + 1], '=');
+		unsigned long long v;
+		__u32 size;
+
+		if (strcmp(argv[i], "--set") && strcmp(argv[i], "--max-entries"))
+			continue;
+		if (!eq)
+			die(argv[i + 1], EINVAL);
+		*eq = 0;
+		v = strtoull(eq + 1, NULL, 0);
+		if (!strcmp(argv[i], "--max-entries")) {
+			struct bpf_map *map = bpf_object__find_map_by_name(obj, argv[i + 1]);
+
+			if (!map || bpf_map__set_max_entries(map, v))
+				die(argv[i + 1], EINVAL);
+			continue;
+		}
+		size = rodata_size(obj, argv[i + 1]);
+		if (size != 1 && size != 2 && size != 4 && size != 8)
+			die(argv[i + 1], EINVAL);
+		/* Little-endian hosts: the low bytes of v. */
+		memcpy(rodata_var(obj, argv[i + 1], size), &v, size);
+	}
+}
+
 static void on_signal(int sig)
 {
 	stop = 1;
@@ -606,7 +694,8 @@ static int cmd_attach(int argc, char **argv)
 
 	if (argc < 3) {
 		fprintf(stderr, "progcost: usage: attach IFNAME OBJ [--xdp PROG] "
-				"[--tc-ingress PROG] [--tc-egress PROG]\n");
+				"[--tc-ingress PROG] [--tc-egress PROG] [--set VAR=N]... "
+				"[--max-entries MAP=N]...\n");
 		return 2;
 	}
 	ifindex = if_nametoindex(argv[1]);
@@ -620,7 +709,12 @@ static int cmd_attach(int argc, char **argv)
 		else if (!strcmp(argv[i], "--tc-egress"))
 			names[HOOK_TC_OUT] = argv[i + 1];
 	}
-	obj = load_object(argv[2]);
+	obj = bpf_object__open_file(argv[2], NULL);
+	if (!obj)
+		die(argv[2], errno);
+	configure(obj, argc, argv, names);
+	if ((errno = -bpf_object__load(obj)))
+		die(argv[2], errno);
 	rb = open_ringbuf(obj);
 	for (int h = 0; h < N_HOOKS; h++) {
 		struct bpf_program *prog;
@@ -718,7 +812,7 @@ static const char *const counter_names[FT_CNT_MAX] = {
 static int cmd_tracestat(int argc, char **argv)
 {
 	struct ft_counters_record last = { 0 };
-	unsigned long long by_type[256] = { 0 };
+	unsigned long long by_type[256] = { 0 }, flow_in_max = 0;
 	struct ft_trace_meta meta;
 	struct ft_trace_reader *r;
 	char err[256];
@@ -741,6 +835,13 @@ static int cmd_tracestat(int argc, char **argv)
 		by_type[type]++;
 		if (type == FT_REC_COUNTERS && len == sizeof(last))
 			memcpy(&last, rec, sizeof(last));
+		if (type == FT_REC_FLOW_STATS && len == sizeof(struct ft_flow_stats_record)) {
+			const struct ft_flow_stats_record *f = rec;
+			unsigned long long in = f->side[0].pkts_in + f->side[1].pkts_in;
+
+			if (in > flow_in_max)
+				flow_in_max = in;
+		}
 	}
 	if (st != FT_TRACE_END)
 		fprintf(stderr, "progcost: %s: %s\n", argv[1], ft_trace_error(r));
@@ -761,6 +862,7 @@ static int cmd_tracestat(int argc, char **argv)
 			printf("counter %d %llu\n", c, (unsigned long long)last.kernel[c]);
 	}
 	printf("counter flows_tracked %llu\n", (unsigned long long)last.flows_tracked);
+	printf("flow_pkts_in_max %llu\n", flow_in_max);
 	return st == FT_TRACE_END ? 0 : 1;
 }
 

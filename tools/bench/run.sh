@@ -10,11 +10,17 @@
 #   6. user space: -r reduction speed, memory per flow, trace bytes/record;
 #      the reducer over 1M flows (tools/bench/mktrace.c), all kept and with
 #      the default bounds: rate, peak memory, groups, losses.
+#   7. beside the peer, netobserv-ebpf-agent's tc flow programs, built from
+#      PEER_SRC=DIR (a checkout of its source; skipped and said so without):
+#      kernel time per packet with both attached together, throughput with
+#      each attached alone (64-byte UDP into an iperf3 server, then TCP);
+#   8. counts under contention: one flow received on both cores at once.
 # Results go to tools/bench/BENCHMARKS.md (FT_BENCH_OUT overrides), raw figures to
 # BUILD/bench/raw.txt. Figures are printed, never judged: a slow run does
 # not fail. FT_BENCH_RUNS (default 5) alternating throughput runs (the
 # cost runs take 3 of them), FT_BENCH_SECS (2) seconds per traffic run;
-# FT_KEEP=1 leaves the lab up.
+# FT_KEEP=1 leaves the lab up. FT_BENCH_ONLY=LIST runs only those sections
+# (comma-separated numbers, e.g. FT_BENCH_ONLY=7): a quick partial report.
 set -euo pipefail
 
 BUILD=${1:-build}
@@ -31,6 +37,12 @@ CHURN_RATES=(10000 25000 50000 max max2)
 FT=$BUILD/fluxtrace
 FT_OBJ=$BUILD/fluxtrace.bpf.o
 PROGCOST=$OUT/progcost
+PEER_SRC=${PEER_SRC:-}
+PEER_OBJ=$OUT/peer-flows.bpf.o
+ONLY=${FT_BENCH_ONLY:-}
+
+# Whether section $1 runs (FT_BENCH_ONLY).
+want() { [[ -z $ONLY || ,$ONLY, == *,$1,* ]]; }
 
 NS_S=ftbench-s-$$
 NS_R=ftbench-r-$$
@@ -107,13 +119,39 @@ raw meta load_before "$(cut -d' ' -f1-3 /proc/loadavg)"
 raw meta runs "$RUNS"
 raw meta cost_runs "$COST_RUNS"
 raw meta secs "$SECS"
+[[ -n $ONLY ]] && raw meta only "$ONLY"
+
+# ---- the peer: netobserv-ebpf-agent's bpf/flows.c, from its source ----
+# Built as its own build does (clang -O2 -g, its bpf/headers); peer-compat.h
+# only gives clang < 18 the memcmp() its network-events probe calls (a
+# program not loaded here). Never part of fluxtrace, never stored here.
+HAVE_PEER=0
+if want 7; then
+	if [[ -z $PEER_SRC ]]; then
+		raw meta peer_skipped "PEER_SRC not given (a checkout of netobserv-ebpf-agent's source)"
+	elif [[ ! -r $PEER_SRC/bpf/flows.c ]]; then
+		raw meta peer_skipped "no bpf/flows.c in PEER_SRC=$PEER_SRC"
+	elif ! "$CLANG" "${BPF_CFLAGS[@]}" -I"$PEER_SRC/bpf/headers" \
+		-include tools/bench/peer-compat.h -c "$PEER_SRC/bpf/flows.c" -o "$PEER_OBJ" \
+		2>"$OUT/peer-build.err"; then
+		raw meta peer_skipped "its bpf/flows.c did not build: $(head -1 "$OUT/peer-build.err")"
+	else
+		HAVE_PEER=1
+		raw meta peer_commit "$(git -C "$PEER_SRC" rev-parse --short HEAD 2>/dev/null ||
+			echo unknown)"
+		raw meta peer_origin "$(git -C "$PEER_SRC" remote get-url origin 2>/dev/null ||
+			echo unknown)"
+	fi
+fi
 
 # ---- 1. BPF_PROG_TEST_RUN ----
-log "1/6 BPF_PROG_TEST_RUN: 1e6 repeats x 5 runs per figure"
+want 1 && log "1/8 BPF_PROG_TEST_RUN: 1e6 repeats x 5 runs per figure" &&
 "$PROGCOST" testrun --fluxtrace "$FT_OBJ" --floor "$OUT/floor.bpf.o" \
 	--floor-lru "$OUT/floor-lru.bpf.o" --repeat 1000000 --runs 5 --samples 2000 \
 	--scope-in 'net 192.0.2.0/24 or net 2001:db8::/32' \
 	--scope-out 'net 10.20.0.0/16 and port 443' >>"$RAW"
+# The remaining sections need the lab.
+[[ -z $ONLY || $ONLY =~ [2-8] ]] || { python3 tools/bench/report.py "$RAW" "$REPORT"; exit 0; }
 
 # ---- the lab: sender and receiver namespaces on one veth pair ----
 ip netns add "$NS_S"
@@ -197,10 +235,15 @@ stop_pid() {
 # one sender core goes, "max2" = two senders. Prints "sent received ms",
 # counting on the receiver (IP InReceives). trafgen forks a sender per
 # core: it runs in its own process group, which is stopped as a whole.
+# LINEAR=1: sendto() instead of the TX_RING, whose frames reach a veth with
+# only the Ethernet header in the skb's linear part: tc would see no IP
+# header (fluxtrace counts such packets as nonlinear and does no flow work),
+# unlike frames from the stack or a NIC driver. XDP linearises them.
 flood() {
 	local cfg=$1 secs=$2 rate=${3:-max} r0 r1 t0 t1 sent i cpus=1 opt=()
 	[[ $rate == max2 ]] && cpus=2
 	[[ $rate == max* ]] || opt=(-b "${rate}pps")
+	[[ ${LINEAR:-0} == 1 ]] && opt+=(-t 0)
 	r0=$(rx_ip)
 	t0=$(now_ms)
 	setsid ip netns exec "$NS_S" trafgen -o "$IF_S" -i "$cfg" -P "$cpus" --no-sock-mem -C -q \
@@ -248,12 +291,34 @@ arm_cmd() {
 		else
 			echo "$PROGCOST attach $IF_R $FT_OBJ --tc-ingress ft_tc_ingress --tc-egress ft_tc_egress"
 		fi ;;
+	peer)
+		# The agent's defaults: every packet (sampling 0), no optional
+		# feature (RTT, DNS, drops, network events, TLS, QUIC, PCA, IPsec,
+		# filters all off), CACHE_MAX_FLOWS 5000, unused maps at their
+		# minimum, tcx links; its tc (not tcx) programs return TC_ACT_OK.
+		echo "$PROGCOST attach $IF_R $PEER_OBJ --tc-ingress tcx_ingress_flow_parse" \
+			"--tc-egress tcx_egress_flow_parse --set sampling=0" \
+			"--max-entries aggregated_flows=5000 $(peer_min_maps)" ;;
 	floor | empty)
 		echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --xdp ${1}_xdp --tc-egress ${1}_tc_out" ;;
 	floor-tc | empty-tc)
 		echo "$PROGCOST attach $IF_R $OUT/floor.bpf.o --tc-ingress ${1%-tc}_tc_in" \
 			"--tc-egress ${1%-tc}_tc_out" ;;
 	esac
+}
+
+# The maps the agent shrinks when their feature is off (its tracer.go).
+peer_min_maps() {
+	local m page
+	page=$(getconf PAGESIZE)
+	for m in aggregated_flows_dns aggregated_flows_network_events aggregated_flows_pkt_drop \
+		aggregated_flows_xlat additional_flow_metrics dns_flows filter_map peer_filter_map \
+		ipsec_ingress_map ipsec_egress_map; do
+		printf -- '--max-entries %s=1 ' "$m"
+	done
+	for m in direct_flows ssl_data_event_map packet_record; do
+		printf -- '--max-entries %s=%s ' "$m" "$page"
+	done
 }
 
 # Starts an arm (extra fluxtrace options in $2); 1 if it did not attach.
@@ -283,15 +348,15 @@ arm_stop() {
 }
 
 # ---- 3. throughput kept (bpf_stats off): arms alternate within each run ----
-if ((HAVE_TRAFGEN || HAVE_IPERF)); then
-	log "3/6 throughput: ${#TPUT_ARMS[@]} arms x $RUNS runs x (UDP flood + iperf3) x ${SECS}s"
+if want 3 && ((HAVE_TRAFGEN || HAVE_IPERF)); then
+	log "3/8 throughput: ${#TPUT_ARMS[@]} arms x $RUNS runs x (UDP flood + iperf3) x ${SECS}s"
 	for ((run = 1; run <= RUNS; run++)); do
 		arms=("${TPUT_ARMS[@]}")
 		((run % 2)) || mapfile -t arms < <(printf '%s\n' "${TPUT_ARMS[@]}" | tac)
 		for arm in "${arms[@]}"; do
 			arm_start "$arm" || continue
 			if ((HAVE_TRAFGEN)); then
-				read -r sent recv ms < <(flood "$OUT/flood.cfg" "$SECS")
+				read -r sent recv ms < <(LINEAR=1 flood "$OUT/flood.cfg" "$SECS")
 				raw tput "$arm" "$run" udp_pps $((recv * 1000 / (ms > 0 ? ms : 1)))
 				raw tput "$arm" "$run" udp_sent_pps $((sent * 1000 / (ms > 0 ? ms : 1)))
 			fi
@@ -321,10 +386,10 @@ stats_delta() {
 	}' "$1" "$2"
 }
 
-if ((HAVE_TRAFGEN || HAVE_IPERF)); then
+if want 2 && ((HAVE_TRAFGEN || HAVE_IPERF)); then
 	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
 	sysctl -qw kernel.bpf_stats_enabled=1
-	log "2/6 cost under traffic (bpf_stats): ${#COST_ARMS[@]} arms x $COST_RUNS runs"
+	log "2/8 cost under traffic (bpf_stats): ${#COST_ARMS[@]} arms x $COST_RUNS runs"
 	for ((run = 1; run <= COST_RUNS; run++)); do
 		arms=("${COST_ARMS[@]}")
 		((run % 2)) || mapfile -t arms < <(printf '%s\n' "${COST_ARMS[@]}" | tac)
@@ -346,7 +411,7 @@ if ((HAVE_TRAFGEN || HAVE_IPERF)); then
 				ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$ARM_PID" >"$OUT/s0"
 				p0=$(if_pkts)
 				if [[ $tr == udp ]]; then
-					flood "$OUT/flood.cfg" "$COST_SECS" >/dev/null
+					LINEAR=1 flood "$OUT/flood.cfg" "$COST_SECS" >/dev/null
 				else
 					tcp_bps "$COST_SECS" >/dev/null
 				fi
@@ -376,8 +441,8 @@ trace_summary() {
 		      ev, lost, pk, rec, flows }'
 }
 
-if [[ -x $FT ]] && ((HAVE_IPERF)); then
-	log "5/6 event volume on a long-lived TCP flow"
+if want 5 && [[ -x $FT ]] && ((HAVE_IPERF)); then
+	log "5/8 event volume on a long-lived TCP flow"
 	if arm_start fluxtrace "-w $OUT/longlived.ftr"; then
 		p0=$(if_pkts)
 		tcp_bps $((SECS * 2)) >/dev/null
@@ -390,8 +455,8 @@ if [[ -x $FT ]] && ((HAVE_IPERF)); then
 fi
 
 # ---- 4. flow churn: a new flow per packet at rising rates ----
-if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
-	log "4/6 flow churn: ${CHURN_RATES[*]} new flows/s, ${SECS}s each"
+if want 4 && [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
+	log "4/8 flow churn: ${CHURN_RATES[*]} new flows/s, ${SECS}s each"
 	for rate in "${CHURN_RATES[@]}"; do
 		trace=$OUT/churn-$rate.ftr
 		rm -f "$trace"
@@ -423,11 +488,11 @@ if [[ -x $FT ]] && ((HAVE_TRAFGEN)); then
 fi
 
 # ---- 6. user space: -r speed and memory per flow ----
-if [[ -x $FT ]]; then
+if want 6 && [[ -x $FT ]]; then
 	mapfile -t traces < <(ls -S "$OUT"/churn-*.ftr 2>/dev/null)
 	if ((${#traces[@]})); then
 		big=${traces[0]}
-		log "6/6 user space: -r on $(basename "$big") x 3"
+		log "6/8 user space: -r on $(basename "$big") x 3"
 		read -r _ ev _ _ _ _ _ rec _ fl < <(trace_summary "$big")
 		for run in 1 2 3; do
 			"$PROGCOST" maxrss -- "$FT" -r "$big" --json >/dev/null 2>"$OUT/r.err" || true
@@ -452,9 +517,9 @@ fi
 # The reducer over 1M flows of one busy server (mktrace: 90% answered out of
 # the wrong interface, 9% healthy, 1% unanswered over 1,000 ports): every
 # flow kept (--max-flows 1048576), then the default bounds.
-if [[ -x $FT ]]; then
+if want 6 && [[ -x $FT ]]; then
 	M1=$OUT/reducer-1m.ftr
-	log "6/6 user space: the reducer over 1M flows x 3"
+	log "6/8 user space: the reducer over 1M flows x 3"
 	"$OUT/mktrace" "$M1" 1000000
 	read -r _ _ _ _ _ _ _ rec _ _ < <(trace_summary "$M1")
 	for run in 1 2 3; do
@@ -472,6 +537,136 @@ print(len(r["asymmetry"]), sum(f["flows"] for f in r["asymmetry"]), r["counters"
 		done
 	done
 	rm -f "$M1" "$OUT/r1m.json"
+fi
+
+# ---- 7. beside the peer ----
+# 64-byte frames (14 + 20 + 8 + 18 bytes of payload + FCS) from iperf3 -u
+# into the iperf3 server, as fast as one client goes; then one TCP stream.
+udp64() {
+	ip netns exec "$NS_S" timeout $(($1 + 15)) iperf3 -c "$IP_R" -u -b 0 -l 18 -t "$1" \
+		>/dev/null 2>&1 || true
+}
+
+# Starts fluxtrace (default hooks) and the peer, in the order given; both
+# stay attached. Sets BOTH_PIDS (fluxtrace's first: its tracepoint programs
+# are found through it).
+BOTH_PIDS=()
+both_start() {
+	local arm ft='' other=''
+	BOTH_PIDS=()
+	for arm in "$@"; do
+		arm_start "$arm" || return 1
+		if [[ $arm == fluxtrace-tc ]]; then ft=$ARM_PID; else other=$ARM_PID; fi
+		BOTH_PIDS+=("$ARM_PID")
+	done
+	BOTH_PIDS=("$ft" "$other")
+}
+
+both_stop() {
+	local pid
+	for pid in "${BOTH_PIDS[@]}"; do
+		[[ -n $pid ]] && stop_pid "$pid" >/dev/null
+	done
+	BOTH_PIDS=()
+}
+
+# "peercost ARM RUN TRAFFIC HOOK NAME RUN_TIME_NS RUN_CNT PACKETS": one line
+# per program that ran, deltas of two `progcost stats` outputs.
+peer_delta() {
+	awk -v pk="$3" -v arm="$4" -v run="$5" -v tr="$6" '
+	FNR == NR { c[$3] = $5; t[$3] = $6; next }
+	$5 - c[$3] > 0 { printf "peercost %s %s %s %s %s %d %d %d\n", arm, run, tr, $2, $4,
+			 $6 - t[$3], $5 - c[$3], pk }' "$1" "$2"
+}
+
+# Kernel time of what is attached (and PID's other programs) over UDP-64
+# then TCP: peercost lines tagged ARM, run RUN.
+peer_cost_run() {
+	local arm=$1 run=$2 pid=$3 tr
+	for tr in udp64 tcp; do
+		ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$pid" >"$OUT/s0"
+		p0=$(if_pkts)
+		if [[ $tr == udp64 ]]; then
+			udp64 "$COST_SECS"
+		else
+			tcp_bps "$COST_SECS" >/dev/null
+		fi
+		p1=$(if_pkts)
+		ip netns exec "$NS_R" "$PROGCOST" stats "$IF_R" --pid "$pid" >"$OUT/s1"
+		peer_delta "$OUT/s0" "$OUT/s1" $((p1 - p0)) "$arm" "$run" "$tr" >>"$RAW"
+	done
+}
+
+if want 7 && ((HAVE_PEER)) && ((HAVE_IPERF)) && [[ -x $FT ]]; then
+	STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	log "7/8 beside the peer: both attached, then each alone," \
+		"$COST_RUNS runs x (UDP-64 + TCP) x ${COST_SECS}s"
+	for ((run = 1; run <= COST_RUNS; run++)); do
+		# tcx runs programs in attach order: alternate who goes first.
+		order=(fluxtrace-tc peer)
+		((run % 2)) || order=(peer fluxtrace-tc)
+		if ! both_start "${order[@]}"; then
+			both_stop
+			continue
+		fi
+		raw peerorder "$run" "${order[*]}"
+		peer_cost_run both "$run" "${BOTH_PIDS[0]}"
+		both_stop
+		# Each alone, and the floor and empty programs for scale.
+		arms=(fluxtrace-tc peer floor-tc empty-tc)
+		((run % 2)) || arms=(empty-tc floor-tc peer fluxtrace-tc)
+		for arm in "${arms[@]}"; do
+			arm_start "$arm" || continue
+			peer_cost_run "$arm" "$run" "$ARM_PID"
+			arm_stop >/dev/null
+		done
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
+	STATS_WAS=
+	log "7/8 beside the peer: each alone, $RUNS runs x (UDP-64 + TCP) x ${SECS}s"
+	PEER_ARMS=(none fluxtrace-tc peer)
+	for ((run = 1; run <= RUNS; run++)); do
+		arms=("${PEER_ARMS[@]}")
+		((run % 2)) || mapfile -t arms < <(printf '%s\n' "${PEER_ARMS[@]}" | tac)
+		for arm in "${arms[@]}"; do
+			arm_start "$arm" || continue
+			r0=$(rx_ip)
+			t0=$(now_ms)
+			udp64 "$SECS"
+			ms=$(($(now_ms) - t0))
+			raw peertput "$arm" "$run" udp64_pps $((($(rx_ip) - r0) * 1000 / (ms > 0 ? ms : 1)))
+			raw peertput "$arm" "$run" tcp_bps "$(tcp_bps "$SECS")"
+			arm_stop >/dev/null
+		done
+	done
+fi
+
+# ---- 8. counts under contention ----
+# One flow from two sender cores (tools/bench/blast.py, one per core): veth
+# receives on the sending CPU, so both CPUs update the one flow's entry at
+# once. The flow's packets-in (its last counters read from the map) against
+# the packets the receiver's interface took in while fluxtrace ran.
+if want 8 && [[ -x $FT ]]; then
+	log "8/8 counts under contention: one flow from two cores, $COST_RUNS runs x ${SECS}s"
+	for ((run = 1; run <= COST_RUNS; run++)); do
+		trace=$OUT/contend.ftr
+		rm -f "$trace"
+		arm_start fluxtrace-tc "-w $trace" || break
+		rx0=$(ip netns exec "$NS_R" cat "/sys/class/net/$IF_R/statistics/rx_packets")
+		cpids=()
+		for cpu in 0 1; do
+			ip netns exec "$NS_S" taskset -c "$cpu" python3 tools/bench/blast.py "$IF_S" \
+				"$MAC_S" "$MAC_R" "$IP_S" "$IP_R" "$SECS" >"$OUT/blast$cpu.out" &
+			cpids+=($!)
+		done
+		wait "${cpids[@]}" || true
+		rx1=$(ip netns exec "$NS_R" cat "/sys/class/net/$IF_R/statistics/rx_packets")
+		arm_stop >/dev/null
+		raw contend "$run" $((rx1 - rx0)) \
+			"$(tracestat "$trace" | awk '$1 == "flow_pkts_in_max" { print $2 }')" \
+			"$(cat "$OUT/blast0.out" "$OUT/blast1.out" | tr '\n' ' ')"
+	done
 fi
 
 raw meta load_after "$(cut -d' ' -f1-3 /proc/loadavg)"
