@@ -100,10 +100,12 @@ bpftool gen object "$OUT/floor.bpf.o" "$OUT/floor.tmp.o"
 "$CLANG" "${BPF_CFLAGS[@]}" -DFLOOR_LRU -c tools/bench/floor.bpf.c -o "$OUT/floor-lru.tmp.o"
 bpftool gen object "$OUT/floor-lru.bpf.o" "$OUT/floor-lru.tmp.o"
 # shellcheck disable=SC2046
-cc "${CFLAGS[@]}" tools/bench/progcost.c user/record/reader.c user/record/writer.c \
+# The trace reader and writer, with the host facts they carry.
+TRACE_SRCS=(user/record/reader.c user/record/writer.c user/record/facts.c user/model/facts.c)
+cc "${CFLAGS[@]}" tools/bench/progcost.c "${TRACE_SRCS[@]}" \
 	user/common/scope.c -o "$PROGCOST" \
 	$(pkg-config --cflags --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz
-cc "${CFLAGS[@]}" tools/bench/mktrace.c user/record/writer.c -o "$OUT/mktrace" -lz
+cc "${CFLAGS[@]}" tools/bench/mktrace.c "${TRACE_SRCS[@]}" -o "$OUT/mktrace" -lz
 
 # ---- what machine this is ----
 raw meta date "$(date -u '+%Y-%m-%d %H:%M UTC')"
