@@ -19,14 +19,45 @@
 #include "reduce/reducer.h"
 #include "render/correlated.h"
 
-void ft_hosts_use_facts(struct ft_trace_reader *r, const struct ft_trace_meta *meta,
-			struct ft_facts *f)
+struct ft_trace_reader *ft_hosts_open(const char *path, struct ft_trace_meta *meta,
+				      struct ft_facts *f)
 {
-	if (!f)
-		return;
-	ft_trace_read_facts(r, f);
-	if (meta->version < 2)
-		f->mode = FT_FACTS_NONE;
+	struct ft_trace_reader *r;
+	char err[512];
+
+	r = ft_trace_open(path, meta, err, sizeof(err));
+	if (!r) {
+		pr_warn("%s\n", err);
+		return NULL;
+	}
+	if (f) {
+		ft_trace_read_facts(r, f);
+		if (meta->version < 2)
+			f->mode = FT_FACTS_NONE;
+	}
+	return r;
+}
+
+int ft_hosts_feed(struct ft_trace_reader *r, struct ft_session *s,
+		  void (*tick)(void *ctx, const void *rec, size_t len), void *ctx,
+		  const char *doing)
+{
+	const void *rec;
+	size_t len;
+	int status;
+
+	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD) {
+		ft_session_record(s, rec, len);
+		if (tick)
+			tick(ctx, rec, len);
+	}
+	if (status == FT_TRACE_ERROR)
+		pr_warn("%s\n", ft_trace_error(r));
+	else if (status == FT_TRACE_TRUNCATED)
+		pr_warn("%s (the trace ends early, e.g. the recording was killed: %s what was "
+			"intact)\n", ft_trace_error(r), doing);
+	ft_trace_close_reader(r);
+	return status == FT_TRACE_ERROR;
 }
 
 struct one {
@@ -43,18 +74,13 @@ static int load(const struct ft_config *cfg, struct one *o)
 {
 	struct ft_reduce_opts opts = cfg->reduce;
 	struct ft_trace_reader *r;
-	const void *rec;
-	size_t len;
-	char err[512];
-	int status;
 
 	o->facts = ft_facts_new(FT_FACTS_RECORDED);
 	if (!o->facts)
 		return pr_warn("out of memory\n"), 1;
-	r = ft_trace_open(o->path, &o->meta, err, sizeof(err));
+	r = ft_hosts_open(o->path, &o->meta, o->facts);
 	if (!r)
-		return pr_warn("%s\n", err), 1;
-	ft_hosts_use_facts(r, &o->meta, o->facts);
+		return 1;
 	if (o->facts->mode == FT_FACTS_NONE)
 		pr_warn("%s: format version %u records no host facts: its hints say they are "
 			"unavailable (record it again to have them)\n", o->path, o->meta.version);
@@ -64,18 +90,9 @@ static int load(const struct ft_config *cfg, struct one *o)
 		ft_trace_close_reader(r);
 		return pr_warn("out of memory\n"), 1;
 	}
-	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD)
-		ft_session_record(&o->session, rec, len);
-	if (status == FT_TRACE_ERROR) {
-		pr_warn("%s\n", ft_trace_error(r));
-		ft_trace_close_reader(r);
+	o->meta.ifaces = NULL;	/* the reader's, gone with it */
+	if (ft_hosts_feed(r, &o->session, NULL, NULL, "joining"))
 		return 1;
-	}
-	if (status == FT_TRACE_TRUNCATED)
-		pr_warn("%s (the trace ends early, e.g. the recording was killed: joining what "
-			"was intact)\n", ft_trace_error(r));
-	o->meta.ifaces = NULL;
-	ft_trace_close_reader(r);
 	if (ft_reducer_report(o->session.reducer, &o->rep, true))
 		return pr_warn("out of memory making the report\n"), 1;
 	o->have_rep = true;

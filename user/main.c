@@ -32,6 +32,7 @@ struct ft_run {
 	struct ft_lines *lines;		/* --json --interval */
 	bool tty;
 	bool failed;			/* --fail-on: an alarm of its kinds at the end */
+	__u64 last_tick_ns;		/* -r --interval: the last report, in the trace's time */
 };
 
 /* --fail-on: any alarm of those kinds in the run, active or resolved (a
@@ -84,17 +85,18 @@ static __s64 mono_to_wall_offset(void)
  * one, at a counters record (the live run reads the counters right before
  * each report) at least the interval after the last; the trace's time,
  * not the wall clock's. */
-static void replay_tick(struct ft_run *run, const void *rec, size_t len, __u64 *last_ns)
+static void replay_tick(void *ctx, const void *rec, size_t len)
 {
 	const struct ft_counters_record *c = rec;
+	struct ft_run *run = ctx;
 
-	if (!run->cfg->live.interval_ns || len < sizeof(*c) || c->type != FT_REC_COUNTERS)
+	if (len < sizeof(*c) || c->type != FT_REC_COUNTERS)
 		return;
-	if (!*last_ns)
-		*last_ns = c->ts_ns;
-	else if (c->ts_ns - *last_ns >= run->cfg->live.interval_ns) {
+	if (!run->last_tick_ns)
+		run->last_tick_ns = c->ts_ns;
+	else if (c->ts_ns - run->last_tick_ns >= run->cfg->live.interval_ns) {
 		report(run, false);
-		*last_ns = c->ts_ns;
+		run->last_tick_ns = c->ts_ns;
 	}
 }
 
@@ -102,38 +104,19 @@ static int replay(struct ft_run *run)
 {
 	struct ft_trace_meta meta = {};
 	struct ft_trace_reader *r;
-	const void *rec;
-	size_t len;
-	char err[512];
-	__u64 last_ns = 0;
-	int status;
 
-	r = ft_trace_open(run->cfg->read_path, &meta, err, sizeof(err));
-	if (!r) {
-		pr_warn("%s\n", err);
+	r = ft_hosts_open(run->cfg->read_path, &meta, run->session.facts);
+	if (!r)
 		return 1;
-	}
-	ft_hosts_use_facts(r, &meta, run->session.facts);
 	if (run->cfg->live.events)
 		run->session.printer = ft_event_printer_new(stdout, meta.mono_to_wall_ns);
 	run->render.host = meta.host;
 	run->render.source = run->cfg->read_path;
 	run->render.mono_to_wall_ns = meta.mono_to_wall_ns;
-	while ((status = ft_trace_next(r, &rec, &len)) == FT_TRACE_RECORD) {
-		ft_session_record(&run->session, rec, len);
-		replay_tick(run, rec, len, &last_ns);
-	}
-	if (status == FT_TRACE_ERROR) {
-		pr_warn("%s\n", ft_trace_error(r));
-		ft_trace_close_reader(r);
+	if (ft_hosts_feed(r, &run->session, run->cfg->live.interval_ns ? replay_tick : NULL, run,
+			  "reporting"))
 		return 1;
-	}
-	if (status == FT_TRACE_TRUNCATED)
-		pr_warn("%s (the trace ends early, e.g. the recording was killed: reporting what "
-			"was intact)\n", ft_trace_error(r));
-
 	report(run, true);
-	ft_trace_close_reader(r);
 	return 0;
 }
 

@@ -37,20 +37,16 @@ static const char *subject(const struct ft_finding *f, char *buf, size_t len)
 static void groups(FILE *out, const struct ft_report *rep)
 {
 	const struct ft_findings *fs = &rep->findings;
-	__u32 shown = 0, cut = 0;
+	__u32 shown = 0, active = 0;
 
 	family(out, "finding_active", "gauge",
 	       "1 per active alarmed finding (group), worst first, at most 100 series.");
-	for (size_t i = 0; i < fs->n; i++) {
+	for (size_t i = 0; i < fs->n && shown < FT_METRICS_GROUPS; i++) {
 		const struct ft_finding *f = &fs->v[i];
 		char subj[96];
 
 		if (f->cls != FT_CLASS_NONE || f->state == FT_STATE_RESOLVED)
 			continue;
-		if (shown == FT_METRICS_GROUPS) {
-			cut++;
-			continue;
-		}
 		shown++;
 		fprintf(out,
 			"fluxtrace_finding_active{id=\"%016llx\",kind=\"%s\",report=\"%s\","
@@ -58,18 +54,13 @@ static void groups(FILE *out, const struct ft_report *rep)
 			(unsigned long long)f->id, ft_kind_name(f->kind), ft_kind_report(f->kind),
 			subject(f, subj, sizeof(subj)));
 	}
-	/* Active groups past the per-kind bound of the report are cut too. */
-	for (unsigned int k = 0; k < FT_KIND_MAX; k++) {
-		__u32 kept = 0;
-
-		for (size_t i = 0; i < fs->n; i++)
-			kept += fs->v[i].kind == k && fs->v[i].cls == FT_CLASS_NONE &&
-				fs->v[i].state != FT_STATE_RESOLVED;
-		cut += fs->active[k] - kept;
-	}
+	/* Every active group without a series is cut: past this bound, or
+	 * past the report's bound per kind. */
+	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
+		active += fs->active[k];
 	family(out, "finding_series_cut", "gauge",
 	       "Active alarmed findings with no fluxtrace_finding_active series (over the bound).");
-	fprintf(out, "fluxtrace_finding_series_cut %u\n", cut);
+	fprintf(out, "fluxtrace_finding_series_cut %u\n", active - shown);
 }
 
 void ft_render_metrics(FILE *out, const struct ft_report *rep)
@@ -78,7 +69,8 @@ void ft_render_metrics(FILE *out, const struct ft_report *rep)
 	const struct ft_counters_record *c = &h->counters;
 	const struct ft_iface_info *ifaces = rep->ifaces->v;
 
-	family(out, "findings", "gauge", "Alarmed findings (groups) of the run by kind, active or resolved.");
+	family(out, "findings", "gauge",
+	       "Alarmed findings (groups) of the run by kind, active or resolved.");
 	for (unsigned int k = 0; k < FT_KIND_MAX; k++)
 		fprintf(out, "fluxtrace_findings{kind=\"%s\",report=\"%s\"} %u\n",
 			ft_kind_name(k), ft_kind_report(k), rep->findings.per_kind[k]);
